@@ -1,0 +1,151 @@
+// Package cli is smsctl's command line: one file per command, each built by a
+// constructor that takes the injected dependencies (streams, clock,
+// environment) so tests run it in-process. Commands parse flags, call a
+// library that returns data, and render it; only this package prints, reads
+// the environment or the clock.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Env is what a command may use of the outside world. Main fills it from the
+// process; tests fill it with buffers and a fixed clock.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Now is the clock.
+	Now func() time.Time
+	// Getenv reads the environment.
+	Getenv func(string) string
+	// Dir is the working directory.
+	Dir string
+}
+
+// Main runs smsctl with the process's arguments and streams and returns the
+// exit code.
+func Main() int {
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "smsctl: %v\n", err)
+		return ExitError
+	}
+	return Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
+}
+
+// Run runs smsctl with args and returns the exit code; every error is
+// printed exactly once, to Stderr.
+func Run(env *Env, args []string) int {
+	root := NewRootCmd(env)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee == errFindings {
+			return ExitFindings
+		}
+		fmt.Fprintf(env.Stderr, "smsctl: %v\n", ee.err)
+		if ee.code == ExitUsage {
+			fmt.Fprintf(env.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+		return ee.code
+	}
+	if isCobraUsageError(err) {
+		fmt.Fprintf(env.Stderr, "smsctl: %v\n", err)
+		fmt.Fprintf(env.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return ExitUsage
+	}
+	fmt.Fprintf(env.Stderr, "smsctl: %v\n", err)
+	return ExitError
+}
+
+// isCobraUsageError recognises the errors cobra itself returns for a bad
+// command line (unknown command, wrong argument count).
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "requires at most", "received ", "invalid argument", "flag needs an argument", "if any flags in the group"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	chdir string
+}
+
+// repoDir resolves the SMS repository directory: -C, else the working
+// directory.
+func (g *globals) repoDir(env *Env) string {
+	if g.chdir == "" {
+		return env.Dir
+	}
+	if filepath.IsAbs(g.chdir) {
+		return g.chdir
+	}
+	return filepath.Join(env.Dir, g.chdir)
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(env *Env) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "smsctl",
+		Short: "A GitOps service management system for ISO/IEC 20000-1",
+		Long: `smsctl keeps an ISO/IEC 20000-1 service management system as CUE records in a
+Git repository: services, agreements, roles, people, changes, incidents and
+the rest. It validates them in CI, and reads the Git history for auditors.`,
+		Example: `  # create an example SMS with a year of history, and validate it
+  smsctl init --example acme acme && smsctl validate acme
+
+  # validate the repository in the current directory as CI does
+  smsctl validate -o json`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetIn(env.Stdin)
+	root.PersistentFlags().StringVarP(&g.chdir, "directory", "C", "", "run as if smsctl was started in `DIR`")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitUsage, err: err}
+	})
+	root.AddCommand(
+		newVersionCmd(env),
+		newValidateCmd(env, g, nil),
+		newInitCmd(env, g, nil),
+		newNewCmd(env, g, nil),
+	)
+	return root
+}
+
+// outputFlag adds --output/-o with the formats a command supports.
+func outputFlag(cmd *cobra.Command, dst *string, formats ...string) {
+	cmd.Flags().StringVarP(dst, "output", "o", formats[0], "output format: "+strings.Join(formats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	prev := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		if !slices.Contains(formats, *dst) {
+			return usageErrorf("invalid output format %q: use one of %s", *dst, strings.Join(formats, ", "))
+		}
+		if prev != nil {
+			return prev(c, args)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,113 @@
+// Package gitrepo is smsctl's one door to go-git: it opens the Git
+// repository that holds an SMS, resolves revisions, presents the tree of any
+// commit as an fs.FS (so the record loader reads a revision exactly as it
+// reads the work tree, without a checkout), and writes commits for the
+// example history that `smsctl init --example` replays.
+package gitrepo
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// ErrNoRepository is returned when the directory is not inside a Git
+// repository.
+var ErrNoRepository = errors.New("not inside a Git repository")
+
+// Repo is an opened Git repository. It is not safe for concurrent use.
+type Repo struct {
+	repo *git.Repository
+	// root is the work tree's top directory.
+	root string
+}
+
+// Open opens the Git repository that contains dir (dir itself or a parent).
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		if errors.Is(err, git.ErrRepositoryNotExists) {
+			return nil, fmt.Errorf("%s: %w", dir, ErrNoRepository)
+		}
+		return nil, fmt.Errorf("open Git repository at %s: %w", dir, err)
+	}
+	root := abs
+	if wt, err := r.Worktree(); err == nil {
+		root = wt.Filesystem.Root()
+	}
+	return &Repo{repo: r, root: root}, nil
+}
+
+// Root is the top directory of the work tree.
+func (r *Repo) Root() string { return r.root }
+
+// Commit is a resolved revision.
+type Commit struct {
+	Hash    string
+	Subject string
+	commit  *object.Commit
+}
+
+// Resolve resolves a revision (branch, tag, hash, HEAD~2, …) to a commit.
+func (r *Repo) Resolve(rev string) (*Commit, error) {
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
+			return nil, fmt.Errorf("revision %q: the repository has no commits yet", rev)
+		}
+		return nil, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
+	}
+	c, err := r.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("revision %q is not a commit: %w", rev, err)
+	}
+	subject, _, _ := strings.Cut(c.Message, "\n")
+	return &Commit{Hash: c.Hash.String(), Subject: subject, commit: c}, nil
+}
+
+// FS returns the tree of commit c as a file system, rooted at sub (a path
+// relative to the work tree's top, "" or "." for the top).
+func (r *Repo) FS(c *Commit, sub string) (*TreeFS, error) {
+	tree, err := c.commit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", c.Hash[:12], err)
+	}
+	sub = filepath.ToSlash(filepath.Clean(sub))
+	if sub != "." && sub != "" {
+		t, err := tree.Tree(sub)
+		if err != nil {
+			return nil, fmt.Errorf("%s does not exist at %s", sub, c.Hash[:12])
+		}
+		tree = t
+	}
+	return &TreeFS{repo: r.repo, tree: tree}, nil
+}
+
+// RelPath returns dir relative to the work tree's top, for FS.
+func (r *Repo) RelPath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	}
+	root := r.root
+	if resolved, err := filepath.EvalSymlinks(root); err == nil {
+		root = resolved
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s is outside the repository at %s", dir, r.root)
+	}
+	return filepath.ToSlash(rel), nil
+}

@@ -1,0 +1,256 @@
+// Package scaffold creates SMS repositories: the files of a new, empty SMS
+// (CUE module, schema binding, sms.cue, a first role and person, the CI
+// workflow), the bundled examples, and the replayed history of an example.
+// Files are written atomically and nothing is ever overwritten.
+package scaffold
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/smsctl/smsctl/schema"
+)
+
+// InitOptions describe a new, empty SMS repository.
+type InitOptions struct {
+	// Module is the CUE module path, e.g. "sms.example/acme".
+	Module string
+	// Organisation is the organisation that operates the SMS.
+	Organisation string
+	// OwnerID, OwnerName and OwnerEmail describe the first person: top
+	// management, who approves the service management policy.
+	OwnerID    string
+	OwnerName  string
+	OwnerEmail string
+	// Today dates the policy's approval; its review falls a year later.
+	Today time.Time
+	// TimeZone is the IANA zone of the business calendar.
+	TimeZone string
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// Slug turns a name into an ID: lower case, hyphens for anything else.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if len(out) > 63 {
+		out = strings.TrimRight(out[:63], "-")
+	}
+	if out == "" {
+		out = "sms"
+	}
+	return out
+}
+
+// ModuleFile is cue.mod/module.cue for a module path.
+func ModuleFile(module string) []byte {
+	return fmt.Appendf(nil, "module: %q\nlanguage: version: \"v0.17.0\"\n", module)
+}
+
+var emptyTemplates = template.Must(template.New("").Parse(`
+{{define "sms.cue"}}package sms
+
+// The service management system: its scope, policy, objectives and the
+// calendars and matrices the records use (ISO/IEC 20000-1 4.3, 5.2, 6.2).
+sms: {
+	organisation: {{printf "%q" .Organisation}}
+	scope: {
+		statement: {{printf "%q" (printf "The SMS of %s covers the services in its service catalogue." .Organisation)}}
+	}
+	policy: {
+		statement:   "We deliver services that meet agreed requirements and continually improve the SMS."
+		approved_by: {{printf "%q" .OwnerID}}
+		approved_on: {{printf "%q" (.Today.Format "2006-01-02")}}
+		review_by:   {{printf "%q" ((.Today.AddDate 1 0 0).Format "2006-01-02")}}
+	}
+	calendars: {
+		"business-hours": {
+			timezone: {{printf "%q" .TimeZone}}
+			business_hours: {
+				mon: {start: "09:00", end: "17:00"}
+				tue: {start: "09:00", end: "17:00"}
+				wed: {start: "09:00", end: "17:00"}
+				thu: {start: "09:00", end: "17:00"}
+				fri: {start: "09:00", end: "17:00"}
+			}
+		}
+		"24x7": timezone: {{printf "%q" .TimeZone}}
+	}
+	priority_matrix: {
+		high: {high: "P1", medium: "P2", low: "P3"}
+		medium: {high: "P2", medium: "P3", low: "P4"}
+		low: {high: "P3", medium: "P4", low: "P5"}
+	}
+	intervals: {
+		internal_audit:    "12mo"
+		management_review: "12mo"
+		continuity_test:   "12mo"
+		policy_review:     "12mo"
+	}
+}
+{{end}}
+{{define "role"}}package sms
+
+roles: "top-management": {
+	name:        "Top management"
+	description: "Directs the SMS, approves its policy and accepts risk."
+	authorities: ["approve-policy", "accept-risk", "approve-waiver", "approve-normal-change", "approve-emergency-change"]
+}
+{{end}}
+{{define "person"}}package sms
+
+people: {{printf "%q" .OwnerID}}: {
+	name: {{printf "%q" .OwnerName}}
+	type: "person"
+	roles: ["top-management"]
+{{- if .OwnerEmail}}
+	email: {{printf "%q" .OwnerEmail}}
+	git_emails: [{{printf "%q" .OwnerEmail}}]
+{{- end}}
+	active: true
+}
+{{end}}
+{{define "workflow"}}# The SMS gate: every pull request is validated by smsctl.
+name: sms
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: stable
+      - name: Validate the SMS
+        run: go run github.com/smsctl/smsctl/cmd/smsctl@latest validate
+{{end}}
+`))
+
+// EmptyFiles returns the files of a new, valid SMS repository.
+func EmptyFiles(o InitOptions) (map[string][]byte, error) {
+	if !slugRE.MatchString(o.OwnerID) {
+		return nil, fmt.Errorf("owner ID %q: IDs are lower-case letters, digits and hyphens", o.OwnerID)
+	}
+	if o.TimeZone == "" {
+		o.TimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(o.TimeZone); err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", o.TimeZone, err)
+	}
+	files := map[string][]byte{
+		"cue.mod/module.cue": ModuleFile(o.Module),
+		"schema.cue":         schema.Source,
+	}
+	for name, tmpl := range map[string]string{
+		"sms.cue":                      "sms.cue",
+		"roles/top-management.cue":     "role",
+		"people/" + o.OwnerID + ".cue": "person",
+		".github/workflows/sms.yml":    "workflow",
+	} {
+		var b bytes.Buffer
+		if err := emptyTemplates.ExecuteTemplate(&b, tmpl, o); err != nil {
+			return nil, err
+		}
+		files[name] = b.Bytes()
+	}
+	return files, nil
+}
+
+// CheckTarget refuses a directory that already holds anything but a .git
+// folder, so init never mixes with or overwrites existing files.
+func CheckTarget(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != ".git" {
+			return fmt.Errorf("%s is not empty (it has %s); init writes only into a new or empty directory", dir, e.Name())
+		}
+	}
+	return nil
+}
+
+// WriteFiles writes files under dir, each through a temporary file renamed
+// into place. It refuses to replace an existing file.
+func WriteFiles(dir string, files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), files[name], false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to a temporary file beside path and renames it
+// into place, so a reader never sees half a file. Unless replace is set, an
+// existing file is an error.
+func WriteFileAtomic(path string, data []byte, replace bool) error {
+	if !replace {
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s already exists; not overwritten", path)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if !replace {
+		// Link fails if the name appeared since the check above.
+		if err := os.Link(tmp.Name(), path); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s already exists; not overwritten", path)
+			}
+			return os.Rename(tmp.Name(), path)
+		}
+		return nil
+	}
+	return os.Rename(tmp.Name(), path)
+}
