@@ -15,6 +15,7 @@ import (
 type initOptions struct {
 	env        *Env
 	dir        string
+	display    string // DIR as the user wrote it
 	example    string
 	module     string
 	org        string
@@ -53,7 +54,7 @@ with the schema this smsctl ships.`,
   smsctl init --schema-only .`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.dir = args[0]
+			opts.dir, opts.display = args[0], args[0]
 			if !filepath.IsAbs(opts.dir) {
 				opts.dir = filepath.Join(g.repoDir(env), opts.dir)
 			}
@@ -98,7 +99,7 @@ func initRun(opts *initOptions) error {
 		if err := scaffold.WriteFileAtomic(filepath.Join(opts.dir, "schema.cue"), schema.Source, true); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
-		fmt.Fprintf(out, "wrote %s\n", filepath.Join(opts.dir, "schema.cue"))
+		fmt.Fprintf(out, "wrote %s\n", filepath.Join(opts.display, "schema.cue"))
 		return nil
 	}
 	if err := scaffold.CheckTarget(opts.dir); err != nil {
@@ -113,7 +114,7 @@ func initRun(opts *initOptions) error {
 		if err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
-		fmt.Fprintf(out, "created the %s example in %s: %d files, %d commits\n", ex.Name, opts.dir, ex.FileCount(), n)
+		fmt.Fprintf(out, "created the %s example in %s: %d files, %d commits\n", ex.Name, opts.display, ex.FileCount(), n)
 		return nil
 	}
 	name := scaffold.Slug(filepath.Base(opts.dir))
@@ -140,6 +141,6 @@ func initRun(opts *initOptions) error {
 			return &exitError{code: ExitError, err: err}
 		}
 	}
-	fmt.Fprintf(out, "created an SMS repository in %s (%d files)\nnext: smsctl validate %s\n", opts.dir, len(files), opts.dir)
+	fmt.Fprintf(out, "created an SMS repository in %s (%d files)\nnext: smsctl validate %s\n", opts.display, len(files), opts.display)
 	return nil
 }

@@ -40,7 +40,18 @@ func Main() int {
 		fmt.Fprintf(os.Stderr, "smsctl: %v\n", err)
 		return ExitError
 	}
-	return Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
+	now := time.Now
+	// SMSCTL_NOW fixes the clock (RFC 3339), so output that depends on the
+	// date is reproducible in tests and in audits of a past period.
+	if s := os.Getenv("SMSCTL_NOW"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "smsctl: SMSCTL_NOW=%q is not an RFC 3339 time\n", s)
+			return ExitUsage
+		}
+		now = func() time.Time { return t }
+	}
+	return Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
 }
 
 // Run runs smsctl with args and returns the exit code; every error is

@@ -481,12 +481,13 @@ func FirstID(repo *Repository, target string) string {
 		if sms == nil {
 			return ""
 		}
-		var m map[string]map[string]json.RawMessage
-		if json.Unmarshal(sms.Data, &m) != nil {
+		var m map[string]json.RawMessage
+		var keyed map[string]json.RawMessage
+		if json.Unmarshal(sms.Data, &m) != nil || json.Unmarshal(m[field], &keyed) != nil {
 			return ""
 		}
-		keys := make([]string, 0, len(m[field]))
-		for k := range m[field] {
+		keys := make([]string, 0, len(keyed))
+		for k := range keyed {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)

@@ -10,6 +10,7 @@ import (
 	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/parser"
 )
 
 // TemplateHints fill a new record's required fields.
@@ -36,7 +37,45 @@ func Template(k Kind, id string, h TemplateHints) ([]byte, error) {
 	if !def.Exists() {
 		return nil, fmt.Errorf("no definition %s", k.Def)
 	}
-	g := &templateGen{ctx: cs, h: h}
+	g := &templateGen{ctx: cs, h: h, also: map[string]bool{}}
+	// A field can be required only under a condition (an SLA needs a
+	// customer); a second pass adds the fields the first draft lacked.
+	for range 3 {
+		src, err := g.render(k, id, def)
+		if err != nil {
+			return nil, err
+		}
+		missing := g.missing(k, id, src)
+		if len(missing) == 0 {
+			return src, nil
+		}
+		for _, m := range missing {
+			g.also[m] = true
+		}
+	}
+	return g.render(k, id, def)
+}
+
+// missing lists the top-level fields the schema reports as required but
+// absent from a draft.
+func (g *templateGen) missing(k Kind, id string, src []byte) []string {
+	f, err := parser.ParseFile("template.cue", src)
+	if err != nil {
+		return nil
+	}
+	v := g.ctx.root.Unify(g.ctx.ctx.BuildFile(f)).LookupPath(cue.MakePath(cue.Str(k.Field)))
+	err = v.Validate(cue.Concrete(true))
+	var out []string
+	for _, e := range cueerrors.Errors(err) {
+		p := e.Path()
+		if strings.Contains(message(e), "required but not present") && len(p) > 0 {
+			out = append(out, p[len(p)-1])
+		}
+	}
+	return out
+}
+
+func (g *templateGen) render(k Kind, id string, def cue.Value) ([]byte, error) {
 	var b strings.Builder
 	b.WriteString("package sms\n\n")
 	if doc := docOf(def); doc != "" {
@@ -60,6 +99,8 @@ func Template(k Kind, id string, h TemplateHints) ([]byte, error) {
 type templateGen struct {
 	ctx *compiledSchema
 	h   TemplateHints
+	// also are optional fields that the schema requires under a condition.
+	also map[string]bool
 }
 
 func docOf(v cue.Value) string {
@@ -85,7 +126,7 @@ func (g *templateGen) structValue(b *strings.Builder, v cue.Value, depth int) er
 		fv := it.Value()
 		name := sel.Unquoted()
 		doc := strings.ReplaceAll(docOf(fv), "\n", " ")
-		if sel.ConstraintType() != cue.RequiredConstraint {
+		if sel.ConstraintType() != cue.RequiredConstraint && !(depth == 0 && g.also[name]) {
 			optional = append(optional, fmt.Sprintf("//   %s: %s", name, doc))
 			continue
 		}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	cuecmd "cuelang.org/go/cmd/cue/cmd"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"smsctl": func() { os.Exit(Main()) },
+		// The real cue CLI, at the version go.mod pins, for interop checks.
+		"cue": func() { os.Exit(cuecmd.Main()) },
+		// mkfile NAME SIZE writes SIZE bytes of CUE comment to NAME.
+		"mkfile": func() {
+			size, err := strconv.Atoi(os.Args[2])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			data := append([]byte("package sms\n"), bytes.Repeat([]byte("// padding\n"), size/11+1)...)
+			if err := os.WriteFile(os.Args[1], data[:size], 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script: one per
+// command and per failure mode. `go test ./internal/cli -update` rewrites
+// their expected output.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exit CODE PROG ARGS... runs a program and checks its exit code.
+			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exit CODE PROG [ARGS...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("%s: %v", args[1], err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+				}
+			},
+		},
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("SMSCTL_NOW", "2026-11-23T10:00:00Z")
+			e.Setenv("GIT_AUTHOR_NAME", "Test Author")
+			e.Setenv("GIT_AUTHOR_EMAIL", "author@example.com")
+			e.Setenv("GIT_COMMITTER_NAME", "Test Author")
+			e.Setenv("GIT_COMMITTER_EMAIL", "author@example.com")
+			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			e.Setenv("CUE_CACHE_DIR", e.WorkDir+"/.cache/cue")
+			return nil
+		},
+	})
+}
