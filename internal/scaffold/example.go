@@ -206,14 +206,37 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 		start = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	}
 	day := time.Date(start.Year(), start.Month(), start.Day(), 9, 0, 0, 0, time.UTC)
-	h.steps = append(h.steps,
-		step{when: day.AddDate(0, 0, -14), author: smsManager, merger: smsManager, direct: true,
-			title: "Set up the SMS: scope, policy, roles and people", changes: setup},
-		step{when: day.AddDate(0, 0, -10), author: smsManager, merger: manager, branch: "catalogue",
-			title: "Add the service catalogue, suppliers, CIs and agreements", changes: catalogue,
-			body: "Services, their dependencies and the agreements that cover them (8.2.4, 8.3)."},
-	)
+	// sms.cue names services, so the catalogue arrives with the set-up.
+	for p, data := range catalogue {
+		setup[p] = data
+	}
+	h.steps = append(h.steps, step{
+		when: day.AddDate(0, 0, -14), author: smsManager, merger: smsManager, direct: true,
+		title: "Set up the SMS: scope, policy, roles, people and the service catalogue", changes: setup,
+	})
 
+	// A record enters no earlier than the records it names, so every commit
+	// of the history validates; records that name each other (a problem and
+	// its incidents) end up with the same time and enter together.
+	at := map[string]int{}
+	for i, d := range dated {
+		at[d.rec.Key()] = i
+	}
+	for changed, rounds := true, 0; changed && rounds <= len(dated); rounds++ {
+		changed = false
+		for i := range dated {
+			for _, ref := range dated[i].rec.Refs {
+				j, ok := at[ref.Target+"/"+ref.ID]
+				if ok && dated[j].first.After(dated[i].first) {
+					dated[i].first = dated[j].first
+					if dated[i].done.Before(dated[i].first) {
+						dated[i].done = dated[i].first
+					}
+					changed = true
+				}
+			}
+		}
+	}
 	sort.SliceStable(dated, func(i, j int) bool {
 		if !dated[i].first.Equal(dated[j].first) {
 			return dated[i].first.Before(dated[j].first)
@@ -256,6 +279,19 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 		})
 	}
 	sort.SliceStable(h.steps, func(i, j int) bool { return h.steps[i].when.Before(h.steps[j].when) })
+	merged := h.steps[:0]
+	for _, st := range h.steps {
+		if n := len(merged); n > 0 && !st.direct && !merged[n-1].direct && merged[n-1].when.Equal(st.when) {
+			last := &merged[n-1]
+			for p, data := range st.changes {
+				last.changes[p] = data
+			}
+			last.body = strings.TrimSpace(last.body + "\n" + st.title)
+			continue
+		}
+		merged = append(merged, st)
+	}
+	h.steps = merged
 	return h, nil
 }
 
