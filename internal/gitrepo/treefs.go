@@ -118,7 +118,7 @@ func (t *TreeFS) Lstat(name string) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return info(name, e, 0), nil
+	return info(name, e, t.size(e)), nil
 }
 
 // Stat describes a file, following symbolic links.
@@ -200,7 +200,7 @@ func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
 		d.read = true
 		for i := range d.tree.Entries {
 			e := &d.tree.Entries[i]
-			d.entries = append(d.entries, fs.FileInfoToDirEntry(info(e.Name, e, 0)))
+			d.entries = append(d.entries, fs.FileInfoToDirEntry(info(e.Name, e, d.fs.size(e))))
 		}
 		sort.Slice(d.entries, func(i, j int) bool { return d.entries[i].Name() < d.entries[j].Name() })
 	}
@@ -216,4 +216,14 @@ func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	out := d.entries[:n]
 	d.entries = d.entries[n:]
 	return out, nil
+}
+
+// size is a file's size in bytes, read from the object header; 0 for
+// directories, links and submodules.
+func (t *TreeFS) size(e *object.TreeEntry) int64 {
+	if e.Mode != filemode.Regular && e.Mode != filemode.Executable {
+		return 0
+	}
+	n, _ := t.repo.Storer.EncodedObjectSize(e.Hash)
+	return n
 }
