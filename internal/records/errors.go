@@ -116,6 +116,9 @@ func groupMessage(errs []cueerrors.Error) string {
 
 // trimRecordPath drops the kind and ID from an error path.
 func trimRecordPath(p []string, rec *Record) []string {
+	if len(p) > 0 && strings.HasPrefix(p[0], "#") {
+		return p[1:] // relative to the kind's definition
+	}
 	if len(p) > 0 && p[0] == kindField(rec.Kind) {
 		p = p[1:]
 		if rec.Kind != SMSKind.Name && len(p) > 0 {

@@ -129,7 +129,7 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	for i := range workers {
 		v := &validator{refs: refs}
 		if i == 0 {
-			v.schema = cs
+			v.schema, v.defs = cs, map[string]cue.Value{}
 		}
 		wg.Add(1)
 		go func() {
@@ -271,7 +271,12 @@ func readLimited(fsys fs.FS, name string) ([]byte, string) {
 type validator struct {
 	schema *compiledSchema
 	refs   map[string][]refPath
+	defs   map[string]cue.Value
+	built  int
 }
+
+// contextRecords is how many records a validator checks in one CUE context.
+const contextRecords = 256
 
 func (v *validator) errorf(file string, pos ast.Node, rule, format string, args ...any) finding.Finding {
 	f := finding.Finding{Rule: rule, Severity: finding.Error, File: file, Message: fmt.Sprintf(format, args...)}
@@ -300,13 +305,16 @@ func (v *validator) check(name string, src []byte) result {
 	if len(fs) > 0 {
 		return result{findings: fs}
 	}
-	if v.schema == nil {
+	// A CUE context grows with every value built in it; a fresh one every
+	// few hundred records keeps memory and evaluation time flat.
+	if v.schema == nil || v.built >= contextRecords {
 		cs, err := compileSchema()
 		if err != nil {
 			return result{findings: []finding.Finding{{Rule: "internal", Severity: finding.Error, File: name, Message: err.Error()}}}
 		}
-		v.schema = cs
+		v.schema, v.built, v.defs = cs, 0, map[string]cue.Value{}
 	}
+	v.built++
 	pos := label.Pos()
 	rec := &Record{Kind: kind.Name, ID: id, File: name, Line: pos.Line(), Column: pos.Column(), Valid: true}
 	file := v.schema.ctx.BuildFile(f)
@@ -319,7 +327,14 @@ func (v *validator) check(name string, src []byte) result {
 		recPath = cue.MakePath(cue.Str(kind.Field), cue.Str(id))
 	}
 	raw := file.LookupPath(recPath)
-	unified := v.schema.root.Unify(file).LookupPath(cue.MakePath(cue.Str(kind.Field)))
+	// The record against its kind's definition alone: the ID's form and
+	// place were checked above, so the binding's other parts add nothing.
+	def, ok := v.defs[kind.Def]
+	if !ok {
+		def = v.schema.root.LookupPath(cue.ParsePath(kind.Def))
+		v.defs[kind.Def] = def
+	}
+	unified := def.Unify(raw)
 	var out []finding.Finding
 	if err := unified.Validate(cue.Concrete(true)); err != nil {
 		rec.Valid = false

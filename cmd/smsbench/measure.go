@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// tools are the binaries a scenario compares: given by flags or built into a
+// temporary directory that cleanup removes.
+type tools struct {
+	smsctl, cue string
+	binDir      string
+}
+
+func newTools(c common) *tools { return &tools{smsctl: c.smsctl, cue: c.cue} }
+
+// build resolves the binaries the scenario needs, building those not given.
+func (t *tools) build(ctx context.Context, smsctl, cue bool) error {
+	var err error
+	if t.smsctl != "" {
+		if t.smsctl, err = resolveBinary(t.smsctl); err != nil {
+			return err
+		}
+	}
+	if t.cue != "" {
+		if t.cue, err = resolveBinary(t.cue); err != nil {
+			return err
+		}
+	}
+	needSmsctl, needCue := smsctl && t.smsctl == "", cue && t.cue == ""
+	if !needSmsctl && !needCue {
+		return nil
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if t.binDir, err = os.MkdirTemp("", "smsbench-bin-"); err != nil {
+		return err
+	}
+	goBuild := func(out, pkg string) (string, error) {
+		out = filepath.Join(t.binDir, out)
+		start := time.Now()
+		fmt.Fprintf(os.Stderr, "building %s ... ", pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		cmd.Dir = root
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "failed")
+			return "", fmt.Errorf("go build %s (in %s): %w\n%s", pkg, root, err, stderr.String())
+		}
+		fmt.Fprintf(os.Stderr, "%.1fs\n", time.Since(start).Seconds())
+		return out, nil
+	}
+	if needSmsctl {
+		if t.smsctl, err = goBuild("smsctl", "./cmd/smsctl"); err != nil {
+			return err
+		}
+	}
+	if needCue {
+		if t.cue, err = goBuild("cue", "cuelang.org/go/cmd/cue"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tools) cleanup() {
+	if t.binDir != "" {
+		os.RemoveAll(t.binDir)
+	}
+}
+
+// resolveBinary makes a binary named by a flag absolute, so that it still
+// works from the generated repository's directory.
+func resolveBinary(p string) (string, error) {
+	if !strings.ContainsRune(p, filepath.Separator) && !strings.ContainsRune(p, '/') {
+		return exec.LookPath(p)
+	}
+	abs, err := absPath(p)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+func absPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs, nil
+}
+
+// moduleRoot finds the smsctl module: the nearest directory at or above the
+// working directory that has a go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			if !bytes.Contains(data, []byte("module github.com/smsctl/smsctl\n")) {
+				return "", fmt.Errorf("%s is not the smsctl module; run smsbench inside it or pass --smsctl and --cue", filepath.Join(dir, "go.mod"))
+			}
+			return dir, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod at or above the working directory; run smsbench inside the smsctl module or pass --smsctl and --cue")
+		}
+		dir = parent
+	}
+}
+
+// command is one side of a comparison.
+type command struct {
+	label string
+	path  string
+	args  []string
+	dir   string // working directory; the current one when empty
+}
+
+func (c command) String() string {
+	s := filepath.Base(c.path) + " " + strings.Join(c.args, " ")
+	if c.dir != "" {
+		s += "  (in the repository)"
+	}
+	return s
+}
+
+// stats summarise a command's runs.
+type stats struct {
+	best   time.Duration // minimum wall time
+	peakKB int64         // maximum of the runs' peak RSS, in kilobytes
+	stdout string        // of the last run
+}
+
+func (s stats) seconds() float64 { return s.best.Seconds() }
+func (s stats) rssMB() float64   { return float64(s.peakKB) / 1024 }
+
+// compare runs the commands in turn, runs times over, printing a row per
+// run to stderr. Every run must exit 0.
+func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
+	out := make([]stats, len(cmds))
+	for _, c := range cmds {
+		fmt.Fprintf(os.Stderr, "%-8s = %s\n", c.label, c)
+	}
+	fmt.Fprintf(os.Stderr, "\n%-4s  %-8s  %9s  %9s\n", "run", "command", "wall (s)", "RSS (MB)")
+	for run := 1; run <= runs; run++ {
+		for i, c := range cmds {
+			wall, rss, stdout, err := runOnce(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(os.Stderr, "%-4d  %-8s  %9.3f  %9.1f\n", run, c.label, wall.Seconds(), float64(rss)/1024)
+			s := &out[i]
+			if run == 1 || wall < s.best {
+				s.best = wall
+			}
+			s.peakKB = max(s.peakKB, rss)
+			s.stdout = stdout
+		}
+	}
+	fmt.Fprintf(os.Stderr, "%-4s  %-8s  %9s  %9s\n", "", "", "best", "peak")
+	for i, c := range cmds {
+		fmt.Fprintf(os.Stderr, "%-4s  %-8s  %9.3f  %9.1f\n", "", c.label, out[i].seconds(), out[i].rssMB())
+	}
+	if floor := rssFloorKB(); floor > 0 {
+		fmt.Fprintf(os.Stderr, "(RSS floor: Linux counts smsbench's own peak, %.1f MB, in each child's)\n", float64(floor)/1024)
+	}
+	fmt.Fprintln(os.Stderr)
+	return out, nil
+}
+
+// runOnce runs a command to completion and returns its wall time, its peak
+// RSS in kilobytes and its stdout. A non-zero exit is an error that carries
+// what the command printed.
+func runOnce(ctx context.Context, c command) (time.Duration, int64, string, error) {
+	cmd := exec.CommandContext(ctx, c.path, c.args...)
+	cmd.Dir = c.dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return 0, 0, "", fmt.Errorf("%s failed: %w\n--- stdout\n%s--- stderr\n%s", c, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
+	}
+	return wall, peakRSSKB(cmd.ProcessState), stdout.String(), nil
+}
+
+// tail keeps the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) <= n {
+		return s
+	}
+	return fmt.Sprintf("[%d lines omitted]\n", len(lines)-n) + strings.Join(lines[len(lines)-n:], "")
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// printResult writes the line that ends stdout.
+func printResult(scenario string, n int, tool, ref stats) {
+	ratio := 0.0
+	if ref.best > 0 {
+		ratio = tool.seconds() / ref.seconds()
+	}
+	fmt.Printf("RESULT scenario=%s n=%d smsctl_s=%.3f ref_s=%.3f ratio=%.3f smsctl_rss_mb=%.1f ref_rss_mb=%.1f\n",
+		scenario, n, tool.seconds(), ref.seconds(), ratio, tool.rssMB(), ref.rssMB())
+}
+
+// dirSize counts the regular files under dir and their bytes.
+func dirSize(dir string) (files int, size int64) {
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				files++
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	return files, size
+}
