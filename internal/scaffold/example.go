@@ -114,7 +114,7 @@ type History struct {
 }
 
 // PlanHistory derives a plausible history from an example's records: the
-// set-up commit, the catalogue, then every dated record in date order, each
+// set-up commit with the catalogue, then every dated record in date order, each
 // brought in by a pull request authored by the person the record names.
 func PlanHistory(files map[string][]byte) (*History, error) {
 	repo, err := records.Load(mapFS(files), records.Options{})
@@ -177,20 +177,15 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 	smsManager := roleHolder("sms-manager")
 	changeManager := roleHolder("change-manager")
 
-	// Every file not tied to a date arrives with the set-up commit or the
-	// catalogue pull request.
+	// Every file not tied to a date arrives with the set-up commit: the
+	// catalogue too, since sms.cue names services.
 	var dated []datedRecord
 	setup := map[string][]byte{}
-	catalogue := map[string][]byte{}
 	var start time.Time
 	for p, data := range files {
 		r := byPath[p]
-		if r == nil || slices.Contains([]string{"sms", "role", "person"}, r.Kind) {
+		if r == nil || slices.Contains([]string{"sms", "role", "person", "service", "supplier", "ci", "agreement"}, r.Kind) {
 			setup[p] = data
-			continue
-		}
-		if slices.Contains([]string{"service", "supplier", "ci", "agreement"}, r.Kind) {
-			catalogue[p] = data
 			continue
 		}
 		d, err := recordDates(r)
@@ -206,10 +201,6 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 		start = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	}
 	day := time.Date(start.Year(), start.Month(), start.Day(), 9, 0, 0, 0, time.UTC)
-	// sms.cue names services, so the catalogue arrives with the set-up.
-	for p, data := range catalogue {
-		setup[p] = data
-	}
 	h.steps = append(h.steps, step{
 		when: day.AddDate(0, 0, -14), author: smsManager, merger: smsManager, direct: true,
 		title: "Set up the SMS: scope, policy, roles, people and the service catalogue", changes: setup,
