@@ -71,6 +71,9 @@ type Repository struct {
 	Findings []finding.Finding
 	// Files is the number of .cue files read.
 	Files int
+	// FastChecked is the number of records accepted by the fast path,
+	// without evaluating them with CUE.
+	FastChecked int
 }
 
 // Lookup returns the record of a kind and ID, or nil.
@@ -97,6 +100,7 @@ type job struct {
 type result struct {
 	rec      *Record
 	findings []finding.Finding
+	fast     bool
 }
 
 // Load reads the SMS repository rooted at fsys: every .cue file outside
@@ -118,6 +122,10 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	if err != nil {
 		return nil, err
 	}
+	fast, err := compileFast()
+	if err != nil {
+		return nil, err
+	}
 
 	workers := opts.Workers
 	if workers <= 0 {
@@ -127,7 +135,7 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	results := make(chan result, 4*workers)
 	var wg sync.WaitGroup
 	for i := range workers {
-		v := &validator{refs: refs}
+		v := &validator{refs: refs, fast: fast}
 		if i == 0 {
 			v.schema, v.defs = cs, map[string]cue.Value{}
 		}
@@ -155,6 +163,9 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	for r := range results {
 		if r.rec != nil {
 			repo.Records = append(repo.Records, r.rec)
+		}
+		if r.fast {
+			repo.FastChecked++
 		}
 		repo.Findings = append(repo.Findings, r.findings...)
 	}
@@ -271,8 +282,10 @@ func readLimited(fsys fs.FS, name string) ([]byte, string) {
 type validator struct {
 	schema *compiledSchema
 	refs   map[string][]refPath
-	defs   map[string]cue.Value
-	built  int
+	// fast holds the compiled fast checks, shared read-only by all workers.
+	fast  map[string]ftype
+	defs  map[string]cue.Value
+	built int
 }
 
 // contextRecords is how many records a validator checks in one CUE context.
@@ -301,9 +314,20 @@ func (v *validator) check(name string, src []byte) result {
 	if err != nil {
 		return result{findings: syntaxFindings(name, err)}
 	}
-	kind, id, label, fs := v.recordShape(name, f)
+	kind, id, field, fs := v.recordShape(name, f)
 	if len(fs) > 0 {
 		return result{findings: fs}
+	}
+	pos := field.Label.Pos()
+	rec := &Record{Kind: kind.Name, ID: id, File: name, Line: pos.Line(), Column: pos.Column(), Valid: true}
+	if t := v.fast[kind.Def]; t != nil && field.Constraint == token.ILLEGAL {
+		if n, ok := decode(field.Value, field.Pos()); ok && t.accepts(n, v.fast) {
+			var b bytes.Buffer
+			n.appendJSON(&b)
+			rec.Data = b.Bytes()
+			rec.Refs = nodeRefs(n, v.refs[kind.Name])
+			return result{rec: rec, fast: true}
+		}
 	}
 	// A CUE context grows with every value built in it; a fresh one every
 	// few hundred records keeps memory and evaluation time flat.
@@ -315,8 +339,6 @@ func (v *validator) check(name string, src []byte) result {
 		v.schema, v.built, v.defs = cs, 0, map[string]cue.Value{}
 	}
 	v.built++
-	pos := label.Pos()
-	rec := &Record{Kind: kind.Name, ID: id, File: name, Line: pos.Line(), Column: pos.Column(), Valid: true}
 	file := v.schema.ctx.BuildFile(f)
 	if err := file.Err(); err != nil {
 		rec.Valid = false
@@ -349,8 +371,8 @@ func (v *validator) check(name string, src []byte) result {
 
 // recordShape checks that a file holds exactly one record, of a known kind,
 // whose ID agrees with the file's path.
-func (v *validator) recordShape(name string, f *ast.File) (Kind, string, ast.Label, []finding.Finding) {
-	fail := func(n ast.Node, format string, args ...any) (Kind, string, ast.Label, []finding.Finding) {
+func (v *validator) recordShape(name string, f *ast.File) (Kind, string, *ast.Field, []finding.Finding) {
+	fail := func(n ast.Node, format string, args ...any) (Kind, string, *ast.Field, []finding.Finding) {
 		return Kind{}, "", nil, []finding.Finding{v.errorf(name, n, "layout", format, args...)}
 	}
 	if f.PackageName() != "sms" {
@@ -389,7 +411,7 @@ func (v *validator) recordShape(name string, f *ast.File) (Kind, string, ast.Lab
 		if top.Constraint != token.ILLEGAL {
 			return fail(top, "the SMS record must be a regular field")
 		}
-		return SMSKind, "sms", top.Label, nil
+		return SMSKind, "sms", top, nil
 	}
 	kind, ok := kindByField(field)
 	if !ok {
@@ -431,7 +453,7 @@ func (v *validator) recordShape(name string, f *ast.File) (Kind, string, ast.Lab
 	if want := kind.PathFor(id); want != name {
 		return fail(inner[0].Label, "%s %s is in the wrong place: it belongs in %s", kind.Name, id, want)
 	}
-	return kind, id, inner[0].Label, nil
+	return kind, id, inner[0], nil
 }
 
 func fieldNames() []string {
