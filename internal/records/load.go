@@ -114,15 +114,7 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 		}
 		return nil, fmt.Errorf("read sms.cue: %w", err)
 	}
-	cs, err := compileSchema()
-	if err != nil {
-		return nil, err
-	}
-	refs, err := referencePaths(cs)
-	if err != nil {
-		return nil, err
-	}
-	fast, err := compileFast()
+	checks, err := schemaChecks()
 	if err != nil {
 		return nil, err
 	}
@@ -134,17 +126,15 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	jobs := make(chan job, 4*workers)
 	results := make(chan result, 4*workers)
 	var wg sync.WaitGroup
-	for i := range workers {
-		v := &validator{refs: refs, fast: fast}
-		if i == 0 {
-			v.schema, v.defs = cs, map[string]cue.Value{}
-		}
+	for range workers {
+		v := &validator{refs: checks.refs, fast: checks.fast}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
 				results <- v.check(j.name, j.src)
 			}
+			releaseSchema(v.schema)
 		}()
 	}
 
@@ -283,13 +273,8 @@ type validator struct {
 	schema *compiledSchema
 	refs   map[string][]refPath
 	// fast holds the compiled fast checks, shared read-only by all workers.
-	fast  map[string]ftype
-	defs  map[string]cue.Value
-	built int
+	fast map[string]ftype
 }
-
-// contextRecords is how many records a validator checks in one CUE context.
-const contextRecords = 256
 
 func (v *validator) errorf(file string, pos ast.Node, rule, format string, args ...any) finding.Finding {
 	f := finding.Finding{Rule: rule, Severity: finding.Error, File: file, Message: fmt.Sprintf(format, args...)}
@@ -329,16 +314,14 @@ func (v *validator) check(name string, src []byte) result {
 			return result{rec: rec, fast: true}
 		}
 	}
-	// A CUE context grows with every value built in it; a fresh one every
-	// few hundred records keeps memory and evaluation time flat.
-	if v.schema == nil || v.built >= contextRecords {
-		cs, err := compileSchema()
+	if v.schema == nil || v.schema.built >= contextRecords {
+		cs, err := acquireSchema()
 		if err != nil {
 			return result{findings: []finding.Finding{{Rule: "internal", Severity: finding.Error, File: name, Message: err.Error()}}}
 		}
-		v.schema, v.built, v.defs = cs, 0, map[string]cue.Value{}
+		v.schema = cs
 	}
-	v.built++
+	v.schema.built++
 	file := v.schema.ctx.BuildFile(f)
 	if err := file.Err(); err != nil {
 		rec.Valid = false
@@ -351,11 +334,7 @@ func (v *validator) check(name string, src []byte) result {
 	raw := file.LookupPath(recPath)
 	// The record against its kind's definition alone: the ID's form and
 	// place were checked above, so the binding's other parts add nothing.
-	def, ok := v.defs[kind.Def]
-	if !ok {
-		def = v.schema.root.LookupPath(cue.ParsePath(kind.Def))
-		v.defs[kind.Def] = def
-	}
+	def := v.schema.def(kind.Def)
 	unified := def.Unify(raw)
 	var out []finding.Finding
 	if err := unified.Validate(cue.Concrete(true)); err != nil {

@@ -2,6 +2,7 @@ package records
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -275,3 +276,22 @@ func FuzzLoad(f *testing.F) {
 }
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
+
+// BenchmarkLoadAcme loads the acme example: 212 records, every one taken
+// by the fast path.
+func BenchmarkLoadAcme(b *testing.B) {
+	root, err := os.OpenRoot("../../examples/acme")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := root.FS()
+	var n int
+	for b.Loop() {
+		repo, err := Load(fsys, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(repo.Records)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
@@ -57,6 +58,44 @@ var refTargets = []string{"customer", "calendar", "standard_change", "any"}
 type compiledSchema struct {
 	ctx  *cue.Context
 	root cue.Value
+	// defs caches the kinds' definitions looked up in root.
+	defs map[string]cue.Value
+	// built counts the records evaluated in ctx.
+	built int
+}
+
+// contextRecords is how many records are evaluated in one CUE context: a
+// context grows with every value built in it, so a fresh one every few
+// hundred records keeps memory and evaluation time flat.
+const contextRecords = 256
+
+// contexts keeps compiled schemas with room left between loads, so loading
+// revision after revision does not compile the schema each time.
+var contexts sync.Pool
+
+// acquireSchema returns a compiled schema with room for more records.
+func acquireSchema() (*compiledSchema, error) {
+	if cs, ok := contexts.Get().(*compiledSchema); ok && cs.built < contextRecords {
+		return cs, nil
+	}
+	return compileSchema()
+}
+
+// releaseSchema returns a compiled schema for reuse.
+func releaseSchema(cs *compiledSchema) {
+	if cs != nil && cs.built < contextRecords {
+		contexts.Put(cs)
+	}
+}
+
+// def returns the definition of a kind.
+func (cs *compiledSchema) def(name string) cue.Value {
+	d, ok := cs.defs[name]
+	if !ok {
+		d = cs.root.LookupPath(cue.ParsePath(name))
+		cs.defs[name] = d
+	}
+	return d
 }
 
 func compileSchema() (*compiledSchema, error) {
@@ -65,8 +104,33 @@ func compileSchema() (*compiledSchema, error) {
 	if err := root.Err(); err != nil {
 		return nil, fmt.Errorf("compile embedded schema: %w", err)
 	}
-	return &compiledSchema{ctx: ctx, root: root}, nil
+	return &compiledSchema{ctx: ctx, root: root, defs: map[string]cue.Value{}}, nil
 }
+
+// checks are what the embedded schema compiles to that holds no CUE value:
+// the reference paths and the fast checks. They are computed once per
+// process and shared, read-only, by every Load; a CUE context is created
+// only by a validator that meets a record the fast path does not accept.
+type checks struct {
+	refs map[string][]refPath
+	fast map[string]ftype
+}
+
+var schemaChecks = sync.OnceValues(func() (*checks, error) {
+	cs, err := compileSchema()
+	if err != nil {
+		return nil, err
+	}
+	refs, err := referencePaths(cs)
+	if err != nil {
+		return nil, err
+	}
+	fast, err := compileFast()
+	if err != nil {
+		return nil, err
+	}
+	return &checks{refs: refs, fast: fast}, nil
+})
 
 // referencePaths walks every kind's definition and returns, per kind name,
 // the fields marked @ref(kind).
