@@ -142,6 +142,16 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
 		newInitCmd(env, g, nil),
 		newNewCmd(env, g, nil),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  # load completion into the current bash session
+  source <(smsctl completion bash)
+
+  # install it for zsh
+  smsctl completion zsh > "${fpath[1]}/_smsctl"`
+		}
+	}
 	return root
 }
 
