@@ -26,6 +26,8 @@ type Finding struct {
 	// "layout", "syntax".
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
+	// Clause is the ISO/IEC 20000-1 clause a policy rule enforces.
+	Clause string `json:"clause,omitempty"`
 	// File is the path relative to the repository root, with forward slashes.
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
@@ -75,4 +77,13 @@ func Count(fs []Finding) (errors, warnings int) {
 		}
 	}
 	return errors, warnings
+}
+
+// Waived is a finding that an approved, unexpired waiver covers: reported,
+// but not failing.
+type Waived struct {
+	Finding
+	// Waiver is the ID of the waiver record.
+	Waiver  string `json:"waiver"`
+	Expires string `json:"expires"`
 }

@@ -252,4 +252,4 @@ func (g *templateGen) firstAlternative(v cue.Value) (string, bool) {
 }
 
 // startValues are the enum values a new record takes where they apply.
-var startValues = []string{"draft", "new", "planned", "proposed", "open", "pipeline", "normal", "low", "person", "internal", "SLA", "availability", "risk", "accept", "tabletop", "passed", "approved", "P3"}
+var startValues = []string{"draft", "new", "planned", "proposed", "open", "pipeline", "normal", "low", "person", "internal", "SLA", "availability", "risk", "accept", "tabletop", "passed", "approved", "P5"}

@@ -1,0 +1,71 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestResult is the outcome of one Rego unit test.
+type TestResult struct {
+	Package  string        `json:"package"`
+	Name     string        `json:"name"`
+	File     string        `json:"file"`
+	Line     int           `json:"line"`
+	Pass     bool          `json:"pass"`
+	Error    string        `json:"error,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Test runs the Rego unit tests (rules named test_*) among mods with OPA's
+// tester, each test bounded by timeout.
+func Test(ctx context.Context, mods []Module, timeout time.Duration) ([]TestResult, error) {
+	parsed, err := parse(mods)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.New()
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Abort(ctx, txn)
+	ch, err := tester.NewRunner().
+		SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
+		SetStore(store).
+		SetModules(parsed).
+		SetTimeout(timeout).
+		CapturePrintOutput(true).
+		RunTests(ctx, txn)
+	if err != nil {
+		return nil, fmt.Errorf("run policy tests: %w", err)
+	}
+	var out []TestResult
+	for r := range ch {
+		tr := TestResult{Package: r.Package, Name: r.Name, Pass: r.Pass(), Duration: r.Duration}
+		if r.Location != nil {
+			tr.File, tr.Line = r.Location.File, r.Location.Row
+		}
+		if r.Error != nil {
+			tr.Error = r.Error.Error()
+		} else if r.Fail {
+			tr.Error = "test failed"
+			if r.FailedAt != nil {
+				tr.Error = "failed at " + r.FailedAt.String()
+			}
+		}
+		out = append(out, tr)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out, nil
+}

@@ -1,0 +1,58 @@
+# METADATA
+# title: Normal changes are approved by an authorised person
+# description: |
+#   ISO/IEC 20000-1 8.5.1.3 requires changes to be approved by the
+#   authority defined for them before they are deployed. A normal change that
+#   has reached or passed approval (approved, scheduled, implemented,
+#   reviewed, closed, failed) must carry at least one approval with decision
+#   "approved" given by a person who holds the role named in the approval,
+#   where that role grants the authority approve-normal-change. Independently,
+#   every approval or rejection of any change must be given in a role its
+#   approver holds: a decision recorded in a role the person does not hold is
+#   not an authorised decision and is reported on its own.
+# custom:
+#   id: change.approval
+#   clause: "8.5.1.3"
+#   severity: error
+#   remediation: |
+#     Record the approval of a person who holds a role with the authority
+#     approve-normal-change, in that role; correct approvals that name a role
+#     the approver does not hold.
+package smsctl.rules.change.approval
+
+past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", "failed"}
+
+# holds is true when a person holds the named role.
+holds(person, role) if role in input.records.person[person].roles
+
+authorised(a) if {
+	a.decision == "approved"
+	holds(a.by, a.role)
+	"approve-normal-change" in input.records.role[a.role].authorities
+}
+
+deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
+	some id, c in input.records.change
+	c.type == "normal"
+	c.status in past_approval
+	not any_authorised(c)
+	msg := sprintf(
+		"normal change %s is %s but has no approval by a person holding, and approving in, a role that grants approve-normal-change",
+		[id, c.status],
+	)
+}
+
+any_authorised(c) if {
+	some a in c.approvals
+	authorised(a)
+}
+
+deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("approvals[%d].role", [i])} if {
+	some id, c in input.records.change
+	some i, a in c.approvals
+	not holds(a.by, a.role)
+	msg := sprintf(
+		"change %s: the %s decision by %s (approvals[%d]) is recorded in role %s, which %s does not hold",
+		[id, a.decision, a.by, i, a.role, a.by],
+	)
+}

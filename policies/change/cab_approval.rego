@@ -1,0 +1,47 @@
+# METADATA
+# title: High-risk normal changes are approved by the CAB
+# description: |
+#   ISO/IEC 20000-1 8.5.1.3 requires the decision on changes with a high
+#   potential impact to involve the parties that can assess it. A high-risk
+#   normal change that has reached or passed approval (approved, scheduled,
+#   implemented, reviewed, closed, failed) must also carry an approval with
+#   decision "approved" by a member of the change advisory board: a person who
+#   holds the role named in the approval, where that role is the CAB role of
+#   sms.cue (change_management.cab_role) or grants the authority cab-member.
+# custom:
+#   id: change.cab_approval
+#   clause: "8.5.1.3"
+#   severity: error
+#   remediation: |
+#     Table the change at the CAB and record the approval of a CAB member, in
+#     the CAB role, before implementation.
+package smsctl.rules.change.cab_approval
+
+past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", "failed"}
+
+cab_role(role) if role == input.sms.change_management.cab_role
+
+cab_role(role) if "cab-member" in input.records.role[role].authorities
+
+cab_approved(c) if {
+	some a in c.approvals
+	a.decision == "approved"
+	cab_role(a.role)
+	a.role in input.records.person[a.by].roles
+}
+
+deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
+	some id, c in input.records.change
+	c.type == "normal"
+	c.risk == "high"
+	c.status in past_approval
+	not cab_approved(c)
+	msg := sprintf(
+		"high-risk normal change %s is %s but has no approval by a CAB member in the CAB role (%s)",
+		[id, c.status, cab_name],
+	)
+}
+
+default cab_name := "any role with authority cab-member"
+
+cab_name := sprintf("role %s or any role with authority cab-member", [input.sms.change_management.cab_role])

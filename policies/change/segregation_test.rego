@@ -1,0 +1,49 @@
+package smsctl.rules.change.segregation_test
+
+import data.smsctl.rules.change.segregation
+
+base_change := {
+	"title": "t", "type": "normal", "status": "closed", "requester": "carol", "implementer": "dave",
+	"raised": "2026-01-01T09:00:00Z", "reason": "r", "risk": "low", "impact": "low", "urgency": "low",
+	"services": ["web"],
+}
+
+approved_by(p) := {"by": p, "role": "change-manager", "at": "2026-01-02T09:00:00Z", "decision": "approved"}
+
+mk(changes) := {"now": "2026-11-23T10:00:00Z", "sms": {}, "records": {"change": changes}}
+
+test_silent_when_independent if {
+	c := object.union(base_change, {"approvals": [approved_by("alice")]})
+	count(segregation.deny) == 0 with input as mk({"CHG-2026-0001": c})
+}
+
+test_silent_when_requester_rejects if {
+	r := object.union(approved_by("carol"), {"decision": "rejected"})
+	c := object.union(base_change, {"approvals": [approved_by("alice"), r]})
+	count(segregation.deny) == 0 with input as mk({"CHG-2026-0001": c})
+}
+
+test_fires_when_requester_approves if {
+	c := object.union(base_change, {"approvals": [approved_by("alice"), approved_by("carol")]})
+	d := segregation.deny with input as mk({"CHG-2026-0001": c})
+	d == {{
+		"kind": "change", "id": "CHG-2026-0001", "field": "approvals[1].by",
+		"msg": "change CHG-2026-0001 is approved (approvals[1]) by carol, who is its requester",
+	}}
+}
+
+test_fires_when_implementer_approves if {
+	c := object.union(base_change, {"approvals": [approved_by("dave")]})
+	d := segregation.deny with input as mk({"CHG-2026-0001": c})
+	count(d) == 1
+	some f in d
+	contains(f.msg, "implementer")
+}
+
+test_fires_once_when_requester_is_implementer if {
+	c := object.union(base_change, {"implementer": "carol", "approvals": [approved_by("carol")]})
+	d := segregation.deny with input as mk({"CHG-2026-0001": c})
+	count(d) == 1
+	some f in d
+	contains(f.msg, "requester and implementer")
+}
