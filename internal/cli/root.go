@@ -141,6 +141,7 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
 		newValidateCmd(env, g, nil),
 		newInitCmd(env, g, nil),
 		newNewCmd(env, g, nil),
+		newPolicyCmd(env, g),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

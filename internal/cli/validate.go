@@ -1,27 +1,35 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/smsctl/smsctl/internal/finding"
 	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
 )
 
 type validateOptions struct {
-	env     *Env
-	dir     string // as the user named it, for display
-	absDir  string
-	rev     string
-	output  string
-	workers int
+	env          *Env
+	dir          string // as the user named it, for display
+	absDir       string
+	rev          string
+	output       string
+	workers      int
+	now          string
+	policiesFrom string
+	base         string
+	noPolicies   bool
+	failOnWarn   bool
 }
 
 func newValidateCmd(env *Env, g *globals, runF func(*validateOptions) error) *cobra.Command {
@@ -73,7 +81,12 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage,
 	}
 	cmd.Flags().StringVar(&opts.rev, "rev", "", "validate the tree of Git revision `REV` (branch, tag, commit, HEAD~N) instead of the work tree")
 	cmd.Flags().IntVar(&opts.workers, "workers", 0, "records validated in parallel (default: one per CPU)")
-	outputFlag(cmd, &opts.output, "text", "json")
+	cmd.Flags().StringVar(&opts.now, "now", "", "the date time-based rules take as today (RFC 3339 or YYYY-MM-DD; default: the clock)")
+	cmd.Flags().StringVar(&opts.policiesFrom, "policies-from", "", "judge with the policies and waivers of Git revision `REV` (e.g. the pull request's base), so a change cannot weaken the gate that judges it")
+	cmd.Flags().StringVar(&opts.base, "base", "", "judge the change from Git revision `REV` (e.g. the pull request's base): lifecycle transitions, edits of closed records, reused IDs")
+	cmd.Flags().BoolVar(&opts.noPolicies, "no-policies", false, "check schema and references only")
+	cmd.Flags().BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
+	outputFlag(cmd, &opts.output, "text", "json", "sarif", "junit", "github", "markdown")
 	return cmd
 }
 
@@ -89,16 +102,68 @@ func validateRun(opts *validateOptions) error {
 		}
 		return err
 	}
-	errs, warns := finding.Count(repo.Findings)
 	v := &render.Validation{
 		Root: opts.dir, Revision: revision, Files: repo.Files, Records: len(repo.Records),
-		Errors: errs, Warnings: warns, Findings: repo.Findings,
+		Findings: repo.Findings,
 	}
+	if !opts.noPolicies {
+		if err := judge(opts, fsys, repo, v); err != nil {
+			return err
+		}
+	}
+	errs, warns := finding.Count(v.Findings)
+	v.Errors, v.Warnings = errs, warns
+	v.Color = opts.output == "text" && colorTerminal(opts.env)
 	if err := render.WriteValidation(opts.env.Stdout, opts.output, v); err != nil {
 		return err
 	}
-	if errs > 0 {
+	if errs > 0 || (opts.failOnWarn && warns > 0) {
 		return errFindings
+	}
+	return nil
+}
+
+// judge runs the policies on repo: the built-in rules and the repository's
+// own, from the SMS itself or, with --policies-from, from that revision,
+// whose waivers then apply too.
+func judge(opts *validateOptions, fsys fs.FS, repo *records.Repository, v *render.Validation) error {
+	now, err := parseNow(opts.env, opts.now)
+	if err != nil {
+		return err
+	}
+	policyFS, waivers := fsys, (*records.Repository)(nil)
+	if opts.policiesFrom != "" {
+		pfs, _, err := openSMS(opts.absDir, opts.dir, opts.policiesFrom)
+		if err != nil {
+			return err
+		}
+		policyFS = pfs
+		if waivers, err = records.Load(pfs, records.Options{Workers: opts.workers}); err != nil {
+			return &exitError{code: ExitError, err: fmt.Errorf("--policies-from %s: %w", opts.policiesFrom, err)}
+		}
+	}
+	jo := policy.Options{Now: now, Waivers: waivers}
+	if opts.base != "" {
+		if jo.Base, jo.Retired, err = loadBase(opts); err != nil {
+			return err
+		}
+	}
+	ctx := context.Background()
+	engine, _, err := loadEngine(ctx, policyFS)
+	if err != nil {
+		return err
+	}
+	outcome, err := engine.Judge(ctx, repo, jo)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	v.Findings = append(v.Findings, outcome.Findings...)
+	finding.Sort(v.Findings)
+	v.Waived = outcome.Waived
+	v.PolicyDigest = engine.Digest
+	v.Rules = map[string]render.RuleDoc{}
+	for _, r := range engine.Rules() {
+		v.Rules[r.ID] = render.RuleDoc{Title: r.Title, Clause: r.Clause, Severity: r.Severity, Description: r.Description, Remediation: r.Remediation}
 	}
 	return nil
 }
@@ -138,4 +203,57 @@ func openSMS(absDir, dir, rev string) (fs.FS, string, error) {
 		return nil, "", &exitError{code: ExitError, err: err}
 	}
 	return fsys, c.Hash, nil
+}
+
+// colorTerminal reports whether text for env.Stdout may be in colour: it is
+// a terminal and NO_COLOR (https://no-color.org) is not set.
+func colorTerminal(env *Env) bool {
+	if env.Getenv != nil && env.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := env.Stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// loadBase reads the repository at --base and the IDs its history retired:
+// records that existed at some earlier revision but not at the base.
+func loadBase(opts *validateOptions) (*records.Repository, map[string][]string, error) {
+	repo, err := gitrepo.Open(opts.absDir)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	c, err := repo.Resolve(opts.base)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	sub, err := repo.RelPath(opts.absDir)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	fsys, err := repo.FS(c, sub)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	base, err := records.Load(fsys, records.Options{Workers: opts.workers})
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: %w", opts.base, err)}
+	}
+	ever, err := repo.PathsEver(c, sub)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: read history: %w", opts.base, err)}
+	}
+	retired := map[string][]string{}
+	for p := range ever {
+		if k, id, ok := records.ParsePath(p); ok && base.Lookup(k.Name, id) == nil {
+			retired[k.Name] = append(retired[k.Name], id)
+		}
+	}
+	for _, ids := range retired {
+		slices.Sort(ids)
+	}
+	return base, retired, nil
 }

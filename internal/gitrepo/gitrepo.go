@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -110,4 +111,59 @@ func (r *Repo) RelPath(dir string) (string, error) {
 		return "", fmt.Errorf("%s is outside the repository at %s", dir, r.root)
 	}
 	return filepath.ToSlash(rel), nil
+}
+
+// PathsEver returns every file path, under sub, that any commit reachable
+// from c has had. Trees already seen at the same place are skipped, so the
+// cost grows with the number of distinct trees, not commits times files.
+func (r *Repo) PathsEver(c *Commit, sub string) (map[string]bool, error) {
+	sub = filepath.ToSlash(filepath.Clean(sub))
+	if sub == "." {
+		sub = ""
+	}
+	paths := map[string]bool{}
+	seen := map[string]bool{} // prefix + tree hash
+	var walk func(t *object.Tree, prefix string) error
+	walk = func(t *object.Tree, prefix string) error {
+		key := prefix + "\x00" + t.Hash.String()
+		if seen[key] {
+			return nil
+		}
+		seen[key] = true
+		for _, e := range t.Entries {
+			p := e.Name
+			if prefix != "" {
+				p = prefix + "/" + e.Name
+			}
+			if e.Mode == filemode.Dir {
+				st, err := r.repo.TreeObject(e.Hash)
+				if err != nil {
+					return err
+				}
+				if err := walk(st, p); err != nil {
+					return err
+				}
+				continue
+			}
+			paths[p] = true
+		}
+		return nil
+	}
+	iter, err := r.repo.Log(&git.LogOptions{From: c.commit.Hash})
+	if err != nil {
+		return nil, err
+	}
+	err = iter.ForEach(func(cm *object.Commit) error {
+		tree, err := cm.Tree()
+		if err != nil {
+			return err
+		}
+		if sub != "" {
+			if tree, err = tree.Tree(sub); err != nil {
+				return nil // the folder did not exist then
+			}
+		}
+		return walk(tree, "")
+	})
+	return paths, err
 }

@@ -6,6 +6,7 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -231,11 +232,11 @@ func ruleOf(m Module, mod *ast.Module) (Rule, bool, error) {
 
 // Denial is one finding a rule returned.
 type Denial struct {
-	Rule  string
-	Kind  string
-	ID    string
-	Msg   string
-	Field string
+	Rule  string `json:"rule"`
+	Kind  string `json:"kind,omitempty"`
+	ID    string `json:"id,omitempty"`
+	Msg   string `json:"msg"`
+	Field string `json:"field,omitempty"`
 }
 
 // Eval evaluates every rule on one input document.
@@ -263,4 +264,13 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// EvalJSON evaluates every rule on an input document given as JSON.
+func (e *Engine) EvalJSON(ctx context.Context, doc []byte) ([]Denial, error) {
+	v, err := ast.ValueFromReader(bytes.NewReader(doc))
+	if err != nil {
+		return nil, fmt.Errorf("not a JSON document: %w", err)
+	}
+	return e.Eval(ctx, v)
 }

@@ -102,7 +102,7 @@ func TestRepositoryRuleFindsWithFileAndLine(t *testing.T) {
 	if !ok || r.Builtin || r.Severity != "warning" || r.Clause != "8.2.4" || r.File != "policies/acme/description.rego" {
 		t.Fatalf("rule = %+v, %v", r, ok)
 	}
-	out, err := e.Judge(context.Background(), load(t, fsys), now, nil)
+	out, err := e.Judge(context.Background(), load(t, fsys), Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ waivers: "WVR-0001": {
 	}{{"2027-01-01", true}, {"2026-11-23", true}, {"2026-11-22", false}} {
 		fsys := repoFS(map[string]string{"policies/acme/description.rego": ruleSrc, "waivers/WVR-0001.cue": waiver(tt.expires)})
 		e := engineFor(t, fsys)
-		out, err := e.Judge(context.Background(), load(t, fsys), now, nil)
+		out, err := e.Judge(context.Background(), load(t, fsys), Options{Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,26 +5,44 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"time"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/smsctl/smsctl/internal/finding"
 	"github.com/smsctl/smsctl/internal/records"
 )
 
+// Options say what, besides the records, a judgement takes into account.
+type Options struct {
+	// Now is "today" for time-based rules.
+	Now time.Time
+	// Waivers is the repository whose waiver records apply; the judged
+	// repository itself when nil (a pull request's base can be given, so
+	// the pull request cannot waive its own findings).
+	Waivers *records.Repository
+	// Base, when set, is the repository as it was before the change being
+	// judged: each record that differs enters the input's transitions.
+	Base *records.Repository
+	// Retired lists, per kind, the IDs that existed at some earlier
+	// revision but not in Base: IDs that must not come back.
+	Retired map[string][]string
+}
+
 // Document builds the policy input: the whole SMS as one JSON value.
 //
 //	{"now": RFC 3339, "today": YYYY-MM-DD, "sms": {...},
 //	 "records": {"<kind>": {"<id>": {...}}, ...},
-//	 "rules": {"<rule id>": {"title", "clause", "severity"}}}
+//	 "rules": {"<rule id>": {"title", "clause", "severity"}},
+//	 "transitions": [{"kind", "id", "old": {...}|null, "new": {...}|null}],
+//	 "retired": {"<kind>": {"<id>": true}}}
 //
 // Every kind has a key. Records that failed the schema are left out: the
 // schema has already reported them, and rules may rely on its types.
-func (e *Engine) Document(repo *records.Repository, now time.Time) []byte {
+// transitions and retired are present only when a base is given.
+func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	var b bytes.Buffer
-	now = now.UTC()
+	now := opts.Now.UTC()
 	fmt.Fprintf(&b, `{"now":%q,"today":%q,"sms":`, now.Format(time.RFC3339), now.Format(time.DateOnly))
 	if sms := repo.Lookup(records.SMSKind.Name, "sms"); sms != nil && sms.Valid && sms.Data != nil {
 		b.Write(sms.Data)
@@ -61,8 +79,98 @@ func (e *Engine) Document(repo *records.Repository, now time.Time) []byte {
 		fmt.Fprintf(&b, "%q:", r.ID)
 		b.Write(meta)
 	}
-	b.WriteString("}}")
+	b.WriteByte('}')
+	if opts.Base != nil {
+		writeTransitions(&b, opts.Base, repo)
+		b.WriteString(`,"retired":{`)
+		first := true
+		for _, k := range records.Kinds {
+			if len(opts.Retired[k.Name]) == 0 {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			fmt.Fprintf(&b, "%q:{", k.Name)
+			for i, id := range opts.Retired[k.Name] {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "%q:true", id)
+			}
+			b.WriteByte('}')
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// writeTransitions writes the records that differ between base and head.
+func writeTransitions(b *bytes.Buffer, base, head *records.Repository) {
+	data := func(r *records.Record) []byte {
+		if r == nil || !r.Valid || r.Data == nil {
+			return nil
+		}
+		return r.Data
+	}
+	old := map[string]*records.Record{}
+	for _, r := range base.Records {
+		old[r.Key()] = r
+	}
+	b.WriteString(`,"transitions":[`)
+	n := 0
+	seen := map[string]bool{}
+	for _, r := range head.Records {
+		seen[r.Key()] = true
+		before, after := data(old[r.Key()]), data(r)
+		if old[r.Key()] != nil && jsonEqual(before, after) {
+			continue
+		}
+		writeOne(b, &n, r.Kind, r.ID, before, after)
+	}
+	for _, r := range base.Records {
+		if !seen[r.Key()] {
+			writeOne(b, &n, r.Kind, r.ID, data(r), nil)
+		}
+	}
+	b.WriteByte(']')
+}
+
+func writeOne(b *bytes.Buffer, n *int, kind, id string, before, after []byte) {
+	if *n > 0 {
+		b.WriteByte(',')
+	}
+	*n++
+	fmt.Fprintf(b, `{"kind":%q,"id":%q,"old":`, kind, id)
+	writeOrNull(b, before)
+	b.WriteString(`,"new":`)
+	writeOrNull(b, after)
+	b.WriteByte('}')
+}
+
+func writeOrNull(b *bytes.Buffer, v []byte) {
+	if v == nil {
+		b.WriteString("null")
+		return
+	}
+	b.Write(v)
+}
+
+// jsonEqual compares two JSON values by meaning, not by bytes.
+func jsonEqual(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	if a == nil || b == nil {
+		return false
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // Outcome is what the policies found.
@@ -78,22 +186,19 @@ type waiver struct {
 	Expires string   `json:"expires"`
 }
 
-// Judge evaluates the rules on repo as of now. The waiver records of
-// waivers (repo itself when nil: a pull request's base can be given
-// instead) turn the findings they cover into Waived ones until they expire.
-func (e *Engine) Judge(ctx context.Context, repo *records.Repository, now time.Time, waivers *records.Repository) (*Outcome, error) {
-	input, err := ast.ValueFromReader(bytes.NewReader(e.Document(repo, now)))
-	if err != nil {
-		return nil, fmt.Errorf("build policy input: %w", err)
-	}
-	denials, err := e.Eval(ctx, input)
+// Judge evaluates the rules on repo. The waiver records of opts.Waivers
+// (repo itself when nil) turn the findings they cover into Waived ones
+// until they expire.
+func (e *Engine) Judge(ctx context.Context, repo *records.Repository, opts Options) (*Outcome, error) {
+	denials, err := e.EvalJSON(ctx, e.Document(repo, opts))
 	if err != nil {
 		return nil, err
 	}
+	waivers := opts.Waivers
 	if waivers == nil {
 		waivers = repo
 	}
-	today := now.UTC().Format(time.DateOnly)
+	today := opts.Now.UTC().Format(time.DateOnly)
 	active := map[string]waiver{} // rule \x00 record ID -> waiver
 	for _, r := range waivers.Records {
 		if r.Kind != "waiver" || !r.Valid {

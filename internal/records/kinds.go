@@ -149,3 +149,19 @@ func (k Kind) Sequence(id string) (year, n int, ok bool) {
 	}
 	return year, n, true
 }
+
+// ParsePath returns the kind and ID of the record that a path holds, when
+// the path is where a record of some kind belongs.
+func ParsePath(p string) (Kind, string, bool) {
+	base := p[strings.LastIndex(p, "/")+1:]
+	id, ok := strings.CutSuffix(base, ".cue")
+	if !ok {
+		return Kind{}, "", false
+	}
+	for _, k := range Kinds {
+		if strings.HasPrefix(p, k.Field+"/") && k.ValidID(id) && k.PathFor(id) == p {
+			return k, id, true
+		}
+	}
+	return Kind{}, "", false
+}

@@ -1,0 +1,323 @@
+package cli
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/policy"
+	"github.com/smsctl/smsctl/internal/records"
+)
+
+// parseNow reads --now: RFC 3339 or a date (midnight UTC); empty is the clock.
+func parseNow(env *Env, s string) (time.Time, error) {
+	if s == "" {
+		return env.Now(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usageErrorf("--now %q: give an RFC 3339 time or a YYYY-MM-DD date", s)
+}
+
+// loadEngine compiles the built-in rules and the repository's own from
+// policyFS (the SMS repository, at the revision whose policies judge).
+func loadEngine(ctx context.Context, policyFS fs.FS) (*policy.Engine, []policy.Module, error) {
+	mods, err := policy.BuiltinModules()
+	if err != nil {
+		return nil, nil, err
+	}
+	if policyFS != nil {
+		repoMods, err := policy.RepositoryModules(policyFS)
+		if err != nil {
+			return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("read policies: %w", err)}
+		}
+		mods = append(mods, repoMods...)
+	}
+	e, err := policy.Compile(ctx, mods)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	return e, mods, nil
+}
+
+func newPolicyCmd(env *Env, g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "List, explain and test the Rego rules that judge the SMS",
+		Long: `The policies are Rego rules: smsctl's built-in ISO/IEC 20000-1 library and the
+repository's own in policies/*.rego. Each rule lives in its own package,
+smsctl.rules.<area>.<name>, whose ID is <area>.<name>; a METADATA block above
+the package gives its title, clause, severity, description and remediation,
+and its "deny" set holds the findings.`,
+		Example: `  smsctl policy list
+  smsctl policy explain change.segregation
+  smsctl policy test
+  smsctl policy input --now 2026-11-23 > input.json   # for opa eval`,
+	}
+	cmd.AddCommand(newPolicyListCmd(env, g), newPolicyExplainCmd(env, g), newPolicyTestCmd(env, g), newPolicyInputCmd(env, g), newPolicyEvalCmd(env, g))
+	return cmd
+}
+
+func repoFS(env *Env, g *globals) (fs.FS, error) {
+	dir := g.repoDir(env)
+	fsys, _, err := openSMS(dir, dir, "")
+	return fsys, err
+}
+
+func newPolicyListCmd(env *Env, g *globals) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List the rules with their clause and severity",
+		Example: "  smsctl policy list\n  smsctl policy list -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fsys, err := repoFS(env, g)
+			if err != nil {
+				fsys = nil // outside an SMS repository: the built-in rules only
+			}
+			e, _, err := loadEngine(cmd.Context(), fsys)
+			if err != nil {
+				return err
+			}
+			rules := e.Rules()
+			if output == "json" {
+				return writeJSON(env, rules)
+			}
+			for _, r := range rules {
+				origin := "built-in"
+				if !r.Builtin {
+					origin = r.File
+				}
+				fmt.Fprintf(env.Stdout, "%-36s %-8s %-12s %s (%s)\n", r.ID, r.Severity, r.Clause, r.Title, origin)
+			}
+			return nil
+		},
+	}
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
+
+func newPolicyExplainCmd(env *Env, g *globals) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:     "explain RULE",
+		Short:   "Print a rule's documentation",
+		Example: "  smsctl policy explain change.backout_tested",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fsys, err := repoFS(env, g)
+			if err != nil {
+				fsys = nil
+			}
+			e, _, err := loadEngine(cmd.Context(), fsys)
+			if err != nil {
+				return err
+			}
+			r, ok := e.Rule(args[0])
+			if !ok {
+				var ids []string
+				for _, r := range e.Rules() {
+					if strings.HasPrefix(r.ID, strings.SplitN(args[0], ".", 2)[0]) {
+						ids = append(ids, r.ID)
+					}
+				}
+				hint := ""
+				if len(ids) > 0 {
+					hint = "; rules of that area: " + strings.Join(ids, ", ")
+				}
+				return usageErrorf("no rule %q%s (see `smsctl policy list`)", args[0], hint)
+			}
+			if output == "json" {
+				return writeJSON(env, r)
+			}
+			fmt.Fprintf(env.Stdout, "%s: %s\n\nclause:      %s\nseverity:    %s\ndefined in:  %s\n\n%s\n\nremediation: %s\n",
+				r.ID, r.Title, r.Clause, r.Severity, r.File, r.Description, r.Remediation)
+			return nil
+		},
+	}
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
+
+func newPolicyTestCmd(env *Env, g *globals) *cobra.Command {
+	var output string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Run the Rego unit tests of the built-in and repository policies",
+		Long: `Test runs every test_* rule of the built-in policies and of policies/*_test.rego
+in the repository with OPA's tester. It exits 1 when a test fails.`,
+		Example: "  smsctl policy test\n  smsctl policy test -v\n  smsctl policy test -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mods, err := policy.BuiltinModules()
+			if err != nil {
+				return err
+			}
+			if fsys, err := repoFS(env, g); err == nil {
+				repoMods, err := policy.RepositoryModules(fsys)
+				if err != nil {
+					return &exitError{code: ExitError, err: err}
+				}
+				mods = append(mods, repoMods...)
+			}
+			results, err := policy.Test(cmd.Context(), mods, 30*time.Second)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			failed := 0
+			for _, r := range results {
+				if !r.Pass {
+					failed++
+				}
+			}
+			if output == "json" {
+				if err := writeJSON(env, results); err != nil {
+					return err
+				}
+			} else {
+				for _, r := range results {
+					if !r.Pass {
+						fmt.Fprintf(env.Stdout, "FAIL %s:%d: %s.%s: %s\n", r.File, r.Line, strings.TrimPrefix(r.Package, "data."), r.Name, r.Error)
+					} else if verbose {
+						fmt.Fprintf(env.Stdout, "PASS %s:%d: %s.%s\n", r.File, r.Line, strings.TrimPrefix(r.Package, "data."), r.Name)
+					}
+				}
+				fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+			}
+			if failed > 0 {
+				return errFindings
+			}
+			if len(results) == 0 {
+				return &exitError{code: ExitError, err: fmt.Errorf("no policy tests found")}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing tests too")
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
+
+func newPolicyInputCmd(env *Env, g *globals) *cobra.Command {
+	var now, rev string
+	cmd := &cobra.Command{
+		Use:   "input",
+		Short: "Print the policy input: the whole SMS as one JSON document",
+		Long: `Input prints the document the rules judge, for writing rules and for running
+them with other tools (opa eval -i, conftest): {"now", "today", "sms",
+"records": {"<kind>": {"<id>": {...}}}, "rules": {...}}. Records that fail
+the schema are left out.`,
+		Example: "  smsctl policy input --now 2026-11-23 > input.json\n  opa eval -d policies -i input.json 'data.smsctl.rules'",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := parseNow(env, now)
+			if err != nil {
+				return err
+			}
+			dir := g.repoDir(env)
+			fsys, _, err := openSMS(dir, dir, rev)
+			if err != nil {
+				return err
+			}
+			repo, err := records.Load(fsys, records.Options{})
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			e, _, err := loadEngine(cmd.Context(), fsys)
+			if err != nil {
+				return err
+			}
+			_, err = env.Stdout.Write(append(e.Document(repo, policy.Options{Now: t}), '\n'))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&now, "now", "", "the date rules take as today (RFC 3339 or YYYY-MM-DD; default: the clock)")
+	cmd.Flags().StringVar(&rev, "rev", "", "read the records at Git revision `REV`")
+	return cmd
+}
+
+func writeJSON(env *Env, v any) error {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newPolicyEvalCmd(env *Env, g *globals) *cobra.Command {
+	var input, output string
+	cmd := &cobra.Command{
+		Use:   "eval --input FILE",
+		Short: "Evaluate the rules on a policy input document",
+		Long: `Eval evaluates the built-in rules, and the repository's own when run in an SMS
+repository, on an input document such as ` + "`smsctl policy input`" + ` prints, and
+prints what each rule denies. It exits 1 when a rule denies anything.
+Waivers are not applied: they belong to validate.`,
+		Example: `  smsctl policy input > input.json
+  smsctl policy eval --input input.json -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var data []byte
+			var err error
+			if input == "-" {
+				data, err = io.ReadAll(env.Stdin)
+			} else {
+				p := input
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(g.repoDir(env), p)
+				}
+				data, err = os.ReadFile(p)
+			}
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			fsys, err := repoFS(env, g)
+			if err != nil {
+				fsys = nil
+			}
+			e, _, err := loadEngine(cmd.Context(), fsys)
+			if err != nil {
+				return err
+			}
+			denials, err := e.EvalJSON(cmd.Context(), data)
+			if err != nil {
+				return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", input, err)}
+			}
+			if output == "json" {
+				if denials == nil {
+					denials = []policy.Denial{}
+				}
+				err = writeJSON(env, denials)
+			} else {
+				for _, d := range denials {
+					fmt.Fprintf(env.Stdout, "%s/%s: %s [%s]\n", d.Kind, d.ID, d.Msg, d.Rule)
+				}
+				fmt.Fprintf(env.Stdout, "%d denied\n", len(denials))
+			}
+			if err != nil {
+				return err
+			}
+			if len(denials) > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&input, "input", "i", "", "the input document (JSON), - for standard input")
+	_ = cmd.MarkFlagRequired("input")
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
