@@ -12,9 +12,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -83,8 +85,10 @@ func (m Module) IsTest() bool { return strings.HasSuffix(m.Name, "_test.rego") }
 // Engine is a compiled set of rules, ready to judge any number of inputs.
 // It is safe for concurrent use.
 type Engine struct {
-	query rego.PreparedEvalQuery
-	rules map[string]Rule
+	// queries holds one prepared query per rule, so rules can be evaluated
+	// in parallel on the same input.
+	queries []ruleQuery
+	rules   map[string]Rule
 	// Digest is the SHA-256 of the rule modules (not tests), in name order:
 	// which policies judged.
 	Digest string
@@ -174,15 +178,22 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 		e.rules[r.ID] = r
 	}
 	e.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
-	q, err := rego.New(
-		rego.Query("data.smsctl.rules[area][name].deny[finding]"),
-		rego.Compiler(compiler),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare policies: %w", err)
+	for _, r := range e.Rules() {
+		q, err := rego.New(
+			rego.Query("data.smsctl.rules."+r.ID+".deny[finding]"),
+			rego.Compiler(compiler),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare rule %s: %w", r.ID, err)
+		}
+		e.queries = append(e.queries, ruleQuery{id: r.ID, q: q})
 	}
-	e.query = q
 	return e, nil
+}
+
+type ruleQuery struct {
+	id string
+	q  rego.PreparedEvalQuery
 }
 
 // ruleOf reads a rule module's METADATA; ok is false for modules that are
@@ -239,17 +250,45 @@ type Denial struct {
 	Field string `json:"field,omitempty"`
 }
 
-// Eval evaluates every rule on one input document.
+// Eval evaluates every rule on one input document, the rules spread over
+// the CPUs; the denials come in rule order.
 func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	results := make([][]Denial, len(e.queries))
+	errs := make([]error, len(e.queries))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(e.queries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = e.queries[i].eval(ctx, input)
+			}
+		}()
+	}
+	for i := range e.queries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Denial
+	for i, ds := range results {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("evaluate rule %s: %w", e.queries[i].id, errs[i])
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+func (rq ruleQuery) eval(ctx context.Context, input ast.Value) ([]Denial, error) {
+	rs, err := rq.q.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
+		return nil, err
 	}
 	out := make([]Denial, 0, len(rs))
 	for _, r := range rs {
-		area, _ := r.Bindings["area"].(string)
-		name, _ := r.Bindings["name"].(string)
-		d := Denial{Rule: area + "." + name}
+		d := Denial{Rule: rq.id}
 		switch f := r.Bindings["finding"].(type) {
 		case map[string]any:
 			d.Kind, _ = f["kind"].(string)

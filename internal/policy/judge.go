@@ -81,6 +81,7 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	}
 	b.WriteByte('}')
 	if opts.Base != nil {
+		b.WriteByte(',')
 		writeTransitions(&b, opts.Base, repo)
 		b.WriteString(`,"retired":{`)
 		first := true
@@ -119,7 +120,7 @@ func writeTransitions(b *bytes.Buffer, base, head *records.Repository) {
 	for _, r := range base.Records {
 		old[r.Key()] = r
 	}
-	b.WriteString(`,"transitions":[`)
+	b.WriteString(`"transitions":[`)
 	n := 0
 	seen := map[string]bool{}
 	for _, r := range head.Records {
@@ -190,7 +191,11 @@ type waiver struct {
 // (repo itself when nil) turn the findings they cover into Waived ones
 // until they expire.
 func (e *Engine) Judge(ctx context.Context, repo *records.Repository, opts Options) (*Outcome, error) {
-	denials, err := e.EvalJSON(ctx, e.Document(repo, opts))
+	input, err := e.input(repo, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build policy input: %w", err)
+	}
+	denials, err := e.Eval(ctx, input)
 	if err != nil {
 		return nil, err
 	}
