@@ -1,19 +1,34 @@
 // Command smsbench generates synthetic SMS repositories of a given size and
 // compares smsctl with what a user would otherwise run on them.
 //
+// The generated repository has N change records and the people, roles,
+// services, CIs, suppliers, agreements, audits and reviews they need: it
+// passes the schema and every built-in policy as of 2026-11-23T10:00:00Z,
+// the moment it is built around. smsbench runs smsctl with SMSCTL_NOW set
+// to that moment.
+//
 // Each scenario is a subcommand:
 //
 //	smsbench validate --changes 5000 [--runs 3] [--workers W]
 //
-// generates a valid repository with 5000 change records (and the people,
-// roles, services and CIs they name), then times `smsctl validate DIR`
-// against `cue vet ./...` run in the repository. Progress and a table go to
-// stderr; stdout ends with one machine-readable line:
+// generates the repository, then times `smsctl validate DIR` (schema,
+// references and policies) against `cue vet ./...` (the schema) run in the
+// repository. Progress and a table go to stderr; stdout ends with one
+// machine-readable line:
 //
 //	RESULT scenario=validate n=5000 smsctl_s=1.234 ref_s=5.678 ratio=0.217 smsctl_rss_mb=45.6 ref_rss_mb=172.0
 //
-// The smsctl and cue binaries are built from the enclosing module (cue is
-// pinned as a tool in go.mod) unless --smsctl or --cue name them.
+//	smsbench policy --changes 5000 [--runs 3]
+//
+// generates the repository, exports its policy input with `smsctl policy
+// input --now 2026-11-23 > input.json`, then times `smsctl policy eval
+// --input input.json -o json` against `opa eval -d policies -i input.json`
+// with the same query, and fails if their numbers of denials differ. Its
+// RESULT line ends with denials=D.
+//
+// The smsctl, cue and opa binaries are built from the enclosing module (cue
+// and opa are pinned as tools in go.mod) unless --smsctl, --cue or --opa
+// name them.
 //
 //	smsbench generate --dir DIR --changes 5000
 //
@@ -44,6 +59,7 @@ type scenario struct {
 // compare and printResult.
 var scenarios = []scenario{
 	{"validate", "time `smsctl validate` against `cue vet ./...` on N change records", runValidate},
+	{"policy", "time `smsctl policy eval` against `opa eval` on the policy input of N change records", runPolicy},
 }
 
 // commands are the subcommands that are not scenarios.
@@ -110,7 +126,8 @@ Scenarios:
 	fmt.Fprint(w, `
 Run "smsbench SCENARIO -h" for a scenario's flags. Progress goes to stderr;
 stdout ends with one line "RESULT scenario=... n=... smsctl_s=... ref_s=...
-ratio=... smsctl_rss_mb=... ref_rss_mb=...".
+ratio=... smsctl_rss_mb=... ref_rss_mb=..." (the policy scenario adds
+denials=...).
 `)
 }
 
@@ -122,6 +139,7 @@ type common struct {
 	seed   uint64
 	smsctl string
 	cue    string
+	opa    string
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -131,6 +149,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&c.seed, "seed", defaultSeed, "seed of the generated data")
 	fs.StringVar(&c.smsctl, "smsctl", "", "smsctl binary `PATH` to use instead of building ./cmd/smsctl")
 	fs.StringVar(&c.cue, "cue", "", "cue binary `PATH` to use instead of building cuelang.org/go/cmd/cue")
+	fs.StringVar(&c.opa, "opa", "", "opa binary `PATH` to use instead of building github.com/open-policy-agent/opa")
 }
 
 // parse parses a scenario's flags, which take no arguments.

@@ -2,17 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
+	"time"
 
+	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 )
 
 // TestGenerateValid checks that a generated repository is a valid SMS: no
-// findings at all, and the number of changes asked for.
+// findings at all, from the schema and references or from the built-in
+// policies at genNow, and the number of changes asked for.
 func TestGenerateValid(t *testing.T) {
 	dir := t.TempDir()
-	const n = 50
+	const n = 60
 	if err := generate(dir, n, defaultSeed); err != nil {
 		t.Fatal(err)
 	}
@@ -22,6 +26,26 @@ func TestGenerateValid(t *testing.T) {
 	}
 	for _, f := range repo.Findings {
 		t.Errorf("%s: %s: %s", f.Severity, f.Location(), f.Message)
+	}
+	ctx := context.Background()
+	mods, err := policy.BuiltinModules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := policy.Compile(ctx, mods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At genNow, as smsctl validate judges with SMSCTL_NOW, and at midnight
+	// of its date, as the policy scenario exports the input.
+	for _, now := range []time.Time{genNow, genNow.Truncate(24 * time.Hour)} {
+		out, err := engine.Judge(ctx, repo, policy.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range out.Findings {
+			t.Errorf("policies at %s: %s: %s: %s [%s]", now.Format(time.RFC3339), f.Severity, f.Location(), f.Message, f.Rule)
+		}
 	}
 	count := map[string]int{}
 	years := map[string]int{}
@@ -36,7 +60,10 @@ func TestGenerateValid(t *testing.T) {
 	}
 	want := map[string]int{
 		"sms": 1, "person": len(genPeople) + 1, "role": len(genRoles) + 1,
-		"service": len(genServices), "ci": len(genCIs),
+		"service": len(genServices), "ci": len(genCIs), "supplier": len(genSuppliers),
+		// An SLA per customer and year, the OLA, a UC per supplier.
+		"agreement": len(genCustomers)*len(genSLAYears) + 1 + len(genSuppliers),
+		"audit":     3, "review": 2,
 	}
 	for kind, w := range want {
 		if count[kind] != w {
@@ -45,6 +72,11 @@ func TestGenerateValid(t *testing.T) {
 	}
 	if years["2025"] == 0 || years["2026"] == 0 || len(years) != 2 {
 		t.Errorf("changes per year = %v, want some in each of 2025 and 2026 only", years)
+	}
+	for kind, c := range count {
+		if _, ok := want[kind]; !ok && kind != "change" {
+			t.Errorf("%d %s records, want none", c, kind)
+		}
 	}
 }
 
@@ -87,5 +119,44 @@ func TestGenerateRefusesNonEmptyDir(t *testing.T) {
 	}
 	if err := generate(dir, 1, defaultSeed); err == nil {
 		t.Error("generate wrote into a directory that was not empty")
+	}
+}
+
+// TestDenialCounts checks that the policy scenario counts the denials in
+// the JSON of `smsctl policy eval -o json` and of `opa eval --format json`
+// alike.
+func TestDenialCounts(t *testing.T) {
+	ours, err := smsctlDenials(`[
+  {"rule": "change.segregation", "kind": "change", "id": "CHG-2026-0001", "msg": "m", "field": "approvals[0].by"},
+  {"rule": "change.segregation", "kind": "change", "id": "CHG-2026-0002", "msg": "m"},
+  {"rule": "assurance.policy_review", "kind": "sms", "id": "sms", "msg": "m"}
+]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding := func(area, name string) string {
+		return `{"expressions": [{"value": {"msg": "m"}, "text": "q"}], "bindings": {"area": "` + area + `", "finding": {"msg": "m"}, "name": "` + name + `"}}`
+	}
+	theirs, err := opaDenials(`{"result": [` + binding("change", "segregation") + `, ` + binding("assurance", "policy_review") + `, ` +
+		binding("change", "segregation") + `]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total(ours) != 3 || total(theirs) != 3 || ruleDiff(ours, theirs) != "" {
+		t.Errorf("smsctl %v, opa %v: want 3 each, the same per rule", ours, theirs)
+	}
+	theirs["change.freeze"] = 1
+	if got, want := ruleDiff(ours, theirs), "change.freeze 0/1"; got != want {
+		t.Errorf("ruleDiff = %q, want %q", got, want)
+	}
+	none, err := smsctlDenials("[]\n")
+	if err != nil || total(none) != 0 {
+		t.Errorf("smsctl [] = %v, %v; want no denials", none, err)
+	}
+	if none, err := opaDenials("{}\n"); err != nil || total(none) != 0 {
+		t.Errorf("opa {} = %v, %v; want no denials", none, err)
+	}
+	if _, err := opaDenials(`{"errors": [{"message": "boom"}]}`); err == nil {
+		t.Error("opa errors were not reported")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,27 +17,38 @@ import (
 // tools are the binaries a scenario compares: given by flags or built into a
 // temporary directory that cleanup removes.
 type tools struct {
-	smsctl, cue string
-	binDir      string
+	smsctl, cue, opa string
+	binDir           string
 }
 
-func newTools(c common) *tools { return &tools{smsctl: c.smsctl, cue: c.cue} }
+func newTools(c common) *tools { return &tools{smsctl: c.smsctl, cue: c.cue, opa: c.opa} }
 
-// build resolves the binaries the scenario needs, building those not given.
-func (t *tools) build(ctx context.Context, smsctl, cue bool) error {
-	var err error
-	if t.smsctl != "" {
-		if t.smsctl, err = resolveBinary(t.smsctl); err != nil {
-			return err
+// build resolves the binaries the scenario needs, building those not given:
+// smsctl from ./cmd/smsctl, cue and opa as the tools go.mod pins.
+func (t *tools) build(ctx context.Context, smsctl, cue, opa bool) error {
+	bins := []struct {
+		path *string
+		need bool
+		name string
+		pkg  string
+	}{
+		{&t.smsctl, smsctl, "smsctl", "./cmd/smsctl"},
+		{&t.cue, cue, "cue", "cuelang.org/go/cmd/cue"},
+		{&t.opa, opa, "opa", "github.com/open-policy-agent/opa"},
+	}
+	missing := false
+	for _, b := range bins {
+		if *b.path != "" {
+			p, err := resolveBinary(*b.path)
+			if err != nil {
+				return err
+			}
+			*b.path = p
+		} else if b.need {
+			missing = true
 		}
 	}
-	if t.cue != "" {
-		if t.cue, err = resolveBinary(t.cue); err != nil {
-			return err
-		}
-	}
-	needSmsctl, needCue := smsctl && t.smsctl == "", cue && t.cue == ""
-	if !needSmsctl && !needCue {
+	if !missing {
 		return nil
 	}
 	root, err := moduleRoot()
@@ -46,30 +58,23 @@ func (t *tools) build(ctx context.Context, smsctl, cue bool) error {
 	if t.binDir, err = os.MkdirTemp("", "smsbench-bin-"); err != nil {
 		return err
 	}
-	goBuild := func(out, pkg string) (string, error) {
-		out = filepath.Join(t.binDir, out)
+	for _, b := range bins {
+		if *b.path != "" || !b.need {
+			continue
+		}
+		out := filepath.Join(t.binDir, b.name)
 		start := time.Now()
-		fmt.Fprintf(os.Stderr, "building %s ... ", pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		fmt.Fprintf(os.Stderr, "building %s ... ", b.pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, b.pkg)
 		cmd.Dir = root
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "failed")
-			return "", fmt.Errorf("go build %s (in %s): %w\n%s", pkg, root, err, stderr.String())
+			return fmt.Errorf("go build %s (in %s): %w\n%s", b.pkg, root, err, stderr.String())
 		}
 		fmt.Fprintf(os.Stderr, "%.1fs\n", time.Since(start).Seconds())
-		return out, nil
-	}
-	if needSmsctl {
-		if t.smsctl, err = goBuild("smsctl", "./cmd/smsctl"); err != nil {
-			return err
-		}
-	}
-	if needCue {
-		if t.cue, err = goBuild("cue", "cuelang.org/go/cmd/cue"); err != nil {
-			return err
-		}
+		*b.path = out
 	}
 	return nil
 }
@@ -118,7 +123,7 @@ func moduleRoot() (string, error) {
 		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 		if err == nil {
 			if !bytes.Contains(data, []byte("module github.com/smsctl/smsctl\n")) {
-				return "", fmt.Errorf("%s is not the smsctl module; run smsbench inside it or pass --smsctl and --cue", filepath.Join(dir, "go.mod"))
+				return "", fmt.Errorf("%s is not the smsctl module; run smsbench inside it", filepath.Join(dir, "go.mod"))
 			}
 			return dir, nil
 		}
@@ -127,7 +132,7 @@ func moduleRoot() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("no go.mod at or above the working directory; run smsbench inside the smsctl module or pass --smsctl and --cue")
+			return "", errors.New("no go.mod at or above the working directory; run smsbench inside the smsctl module")
 		}
 		dir = parent
 	}
@@ -138,7 +143,11 @@ type command struct {
 	label string
 	path  string
 	args  []string
-	dir   string // working directory; the current one when empty
+	dir   string   // working directory; the current one when empty
+	env   []string // added to smsbench's environment
+	// exits are the exit codes besides 0 that count as success, such as
+	// 1 for findings.
+	exits []int
 }
 
 func (c command) String() string {
@@ -154,6 +163,7 @@ type stats struct {
 	best   time.Duration // minimum wall time
 	peakKB int64         // maximum of the runs' peak RSS, in kilobytes
 	stdout string        // of the last run
+	exit   int           // exit code of the last run
 }
 
 func (s stats) seconds() float64 { return s.best.Seconds() }
@@ -169,7 +179,7 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 	fmt.Fprintf(os.Stderr, "\n%-4s  %-8s  %9s  %9s\n", "run", "command", "wall (s)", "RSS (MB)")
 	for run := 1; run <= runs; run++ {
 		for i, c := range cmds {
-			wall, rss, stdout, err := runOnce(ctx, c)
+			wall, rss, stdout, exit, err := runOnce(ctx, c)
 			if err != nil {
 				return nil, err
 			}
@@ -179,7 +189,7 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 				s.best = wall
 			}
 			s.peakKB = max(s.peakKB, rss)
-			s.stdout = stdout
+			s.stdout, s.exit = stdout, exit
 		}
 	}
 	fmt.Fprintf(os.Stderr, "%-4s  %-8s  %9s  %9s\n", "", "", "best", "peak")
@@ -194,20 +204,28 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 }
 
 // runOnce runs a command to completion and returns its wall time, its peak
-// RSS in kilobytes and its stdout. A non-zero exit is an error that carries
-// what the command printed.
-func runOnce(ctx context.Context, c command) (time.Duration, int64, string, error) {
+// RSS in kilobytes, its stdout and its exit code. An exit code other than 0
+// and c.exits is an error that carries what the command printed.
+func runOnce(ctx context.Context, c command) (time.Duration, int64, string, int, error) {
 	cmd := exec.CommandContext(ctx, c.path, c.args...)
 	cmd.Dir = c.dir
+	if len(c.env) > 0 {
+		cmd.Env = append(os.Environ(), c.env...)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil {
-		return 0, 0, "", fmt.Errorf("%s failed: %w\n--- stdout\n%s--- stderr\n%s", c, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
+	exit := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) && slices.Contains(c.exits, exitErr.ExitCode()) {
+		exit, err = exitErr.ExitCode(), nil
 	}
-	return wall, peakRSSKB(cmd.ProcessState), stdout.String(), nil
+	if err != nil {
+		return 0, 0, "", 0, fmt.Errorf("%s failed: %w\n--- stdout\n%s--- stderr\n%s", c, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
+	}
+	return wall, peakRSSKB(cmd.ProcessState), stdout.String(), exit, nil
 }
 
 // tail keeps the last n lines of s.
@@ -227,14 +245,19 @@ func lastLine(s string) string {
 	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
-// printResult writes the line that ends stdout.
-func printResult(scenario string, n int, tool, ref stats) {
+// printResult writes the line that ends stdout; extra are further
+// key=value fields a scenario adds at its end.
+func printResult(scenario string, n int, tool, ref stats, extra ...string) {
 	ratio := 0.0
 	if ref.best > 0 {
 		ratio = tool.seconds() / ref.seconds()
 	}
-	fmt.Printf("RESULT scenario=%s n=%d smsctl_s=%.3f ref_s=%.3f ratio=%.3f smsctl_rss_mb=%.1f ref_rss_mb=%.1f\n",
+	fmt.Printf("RESULT scenario=%s n=%d smsctl_s=%.3f ref_s=%.3f ratio=%.3f smsctl_rss_mb=%.1f ref_rss_mb=%.1f",
 		scenario, n, tool.seconds(), ref.seconds(), ratio, tool.rssMB(), ref.rssMB())
+	for _, kv := range extra {
+		fmt.Printf(" %s", kv)
+	}
+	fmt.Println()
 }
 
 // dirSize counts the regular files under dir and their bytes.

@@ -6,7 +6,6 @@
 package policy
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -307,9 +306,9 @@ func (rq ruleQuery) eval(ctx context.Context, input ast.Value) ([]Denial, error)
 
 // EvalJSON evaluates every rule on an input document given as JSON.
 func (e *Engine) EvalJSON(ctx context.Context, doc []byte) ([]Denial, error) {
-	v, err := ast.ValueFromReader(bytes.NewReader(doc))
+	t, err := jsonTerm(doc)
 	if err != nil {
 		return nil, fmt.Errorf("not a JSON document: %w", err)
 	}
-	return e.Eval(ctx, v)
+	return e.Eval(ctx, t.Value)
 }
