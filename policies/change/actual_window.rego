@@ -12,8 +12,6 @@
 #   remediation: Record actual.start and actual.end of the implementation, with the end at or after the start.
 package smsctl.rules.change.actual_window
 
-import data.smsctl.lib
-
 implemented := {"implemented", "reviewed", "closed"}
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("actual.%s", [f])} if {
@@ -27,6 +25,6 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("actual.
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "actual.end"} if {
 	some id, c in input.records.change
 	c.status in implemented
-	lib.ns(c.actual.end) < lib.ns(c.actual.start)
+	time.parse_rfc3339_ns(c.actual.end) < time.parse_rfc3339_ns(c.actual.start)
 	msg := sprintf("change %s ended (%s) before it started (%s)", [id, c.actual.end, c.actual.start])
 }
