@@ -35,8 +35,8 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "planned"} if {
 	some id, c in input.records.change
 	c.type != "emergency"
 	not c.status in inactive
-	start := lib.ns(c.planned.start)
-	end := lib.ns(c.planned.end)
+	start := time.parse_rfc3339_ns(c.planned.start)
+	end := time.parse_rfc3339_ns(c.planned.end)
 	some f in freezes
 	start < f.end
 	f.start < end
