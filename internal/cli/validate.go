@@ -40,13 +40,22 @@ func newValidateCmd(env *Env, g *globals, runF func(*validateOptions) error) *co
 		Long: `Validate checks an SMS repository: every .cue file is parsed, every record is
 checked against its closed schema definition, its file must be where its
 kind and ID say, and every ID it names must exist. Every failing record is
-reported, not just the first.
+reported, not just the first. Then the policies judge the whole SMS: the
+built-in ISO/IEC 20000-1 rules and the repository's own policies/*.rego
+(see smsctl policy list); waivers move the findings they cover aside.
 
 DIR defaults to the repository of -C, or the working directory. With --rev,
-the records are read from that Git revision's tree without a checkout.
+the records are read from that Git revision's tree without a checkout. In a
+pull request, --base BASE judges the transitions from the base and
+--policies-from BASE judges with the base's policies and waivers, so the
+pull request cannot weaken the gate that judges it.
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage,
-3 could not run (not an SMS repository, unknown revision, ...).`,
+Output: text (grouped by file), json, sarif, junit, github (workflow
+annotations) or markdown (a pull-request comment).
+
+Exit codes: 0 no errors (warnings allowed, unless --fail-on-warn), 1 errors
+found, 2 usage, 3 could not run (not an SMS repository, unknown revision,
+a policy that does not compile, ...).`,
 		Example: `  # the CI gate on the current repository
   smsctl validate
 
@@ -55,7 +64,13 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage,
 
   # the records as they stood one commit ago, or at a tag
   smsctl validate --rev HEAD~1
-  smsctl validate --rev audit-2026`,
+  smsctl validate --rev audit-2026
+
+  # the gate on a pull request, as the GitHub Action runs it
+  smsctl validate --base origin/main --policies-from origin/main -o github
+
+  # as of another day (time-based rules: reviews, audits, waivers)
+  smsctl validate --now 2027-01-31`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.dir = g.chdir
