@@ -71,10 +71,19 @@ and its "deny" set holds the findings.`,
 	return cmd
 }
 
+// repoFS opens the SMS repository the command runs in, for its own
+// policies; outside an SMS repository (no sms.cue) it returns an error and
+// the built-in rules stand alone.
 func repoFS(env *Env, g *globals) (fs.FS, error) {
 	dir := g.repoDir(env)
 	fsys, _, err := openSMS(dir, dir, "")
-	return fsys, err
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fs.Stat(fsys, "sms.cue"); err != nil {
+		return nil, records.ErrNotSMS
+	}
+	return fsys, nil
 }
 
 func newPolicyListCmd(env *Env, g *globals) *cobra.Command {
