@@ -32,8 +32,9 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			keys := map[string]*ast.Term{}
 			for i := w; i < len(valid); i += workers {
-				terms[i], errs[i] = jsonTerm(valid[i].Data)
+				terms[i], errs[i] = jsonTermKeys(valid[i].Data, keys)
 			}
 		}()
 	}
@@ -104,8 +105,11 @@ func retiredSet(r map[string][]string) map[string]map[string]bool {
 }
 
 // jsonTerm parses one JSON value into an OPA term.
-func jsonTerm(data []byte) (*ast.Term, error) {
-	p := &jsonParser{b: data}
+func jsonTerm(data []byte) (*ast.Term, error) { return jsonTermKeys(data, nil) }
+
+// jsonTermKeys is jsonTerm sharing object-key terms through keys.
+func jsonTermKeys(data []byte, keys map[string]*ast.Term) (*ast.Term, error) {
+	p := &jsonParser{b: data, keys: keys}
 	t, err := p.value()
 	if err != nil {
 		return nil, err
@@ -120,6 +124,9 @@ func jsonTerm(data []byte) (*ast.Term, error) {
 type jsonParser struct {
 	b []byte
 	i int
+	// keys shares one term per object key among the values one parser
+	// reads: records repeat the same few dozen field names.
+	keys map[string]*ast.Term
 }
 
 func (p *jsonParser) space() {
@@ -161,7 +168,14 @@ func (p *jsonParser) value() (*ast.Term, error) {
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, [2]*ast.Term{ast.StringTerm(k), v})
+			kt := p.keys[k]
+			if kt == nil {
+				kt = ast.StringTerm(k)
+				if p.keys != nil && len(p.keys) < 4096 {
+					p.keys[k] = kt
+				}
+			}
+			items = append(items, [2]*ast.Term{kt, v})
 			p.space()
 			if p.i < len(p.b) && p.b[p.i] == ',' {
 				p.i++

@@ -252,9 +252,6 @@ func readLimited(fsys fs.FS, name string) ([]byte, string) {
 		return nil, fmt.Sprintf("cannot read: %v", err)
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return nil, "is a directory, not a .cue file"
-	}
 	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read: %v", err)
