@@ -110,7 +110,7 @@ func validateRun(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, err := records.Load(fsys, records.Options{Workers: opts.workers})
+	repo, err := records.Load(fsys, records.Options{Workers: opts.workers, ConcurrentReads: opts.rev == ""})
 	if err != nil {
 		if errors.Is(err, records.ErrNotSMS) {
 			return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", opts.dir, err)}

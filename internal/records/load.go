@@ -90,17 +90,23 @@ func (r *Repository) Lookup(kind, id string) *Record {
 type Options struct {
 	// Workers is the number of records validated at once; 0 means one per CPU.
 	Workers int
+	// ConcurrentReads lets the workers read files in parallel; set it only
+	// for a file system that allows concurrent use (the work tree through
+	// os.Root does; a Git tree does not). Otherwise one goroutine reads.
+	ConcurrentReads bool
 }
 
 type job struct {
-	name string
-	src  []byte
+	name   string
+	target string // what to read: the file, or a link's target
+	src    []byte // already read, unless the worker reads it
 }
 
 type result struct {
 	rec      *Record
 	findings []finding.Finding
 	fast     bool
+	read     bool // the file was read (counts in Files)
 }
 
 // Load reads the SMS repository rooted at fsys: every .cue file outside
@@ -132,7 +138,17 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				results <- v.check(j.name, j.src)
+				src := j.src
+				if src == nil {
+					var msg string
+					if src, msg = readLimited(fsys, j.target); msg != "" {
+						results <- result{findings: []finding.Finding{{Rule: "file", Severity: finding.Error, File: j.name, Message: msg}}}
+						continue
+					}
+				}
+				r := v.check(j.name, src)
+				r.read = true
+				results <- r
 			}
 			releaseSchema(v.schema)
 		}()
@@ -142,9 +158,16 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	var walkFindings []finding.Finding
 	var walkErr error
 	go func() {
-		walkFindings, walkErr = walk(fsys, func(name string, src []byte) {
-			repo.Files++
-			jobs <- job{name: name, src: src}
+		walkFindings, walkErr = walk(fsys, func(name, target string) string {
+			if opts.ConcurrentReads {
+				jobs <- job{name: name, target: target}
+				return ""
+			}
+			src, msg := readLimited(fsys, target)
+			if msg == "" {
+				jobs <- job{name: name, target: target, src: src}
+			}
+			return msg
 		})
 		close(jobs)
 		wg.Wait()
@@ -156,6 +179,9 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 		}
 		if r.fast {
 			repo.FastChecked++
+		}
+		if r.read {
+			repo.Files++
 		}
 		repo.Findings = append(repo.Findings, r.findings...)
 	}
@@ -170,9 +196,10 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 	return repo, nil
 }
 
-// walk visits every .cue file that belongs to the SMS, handing its content
-// to fn, and returns findings for files it refuses.
-func walk(fsys fs.FS, fn func(name string, src []byte)) ([]finding.Finding, error) {
+// walk visits every .cue file that belongs to the SMS, handing fn its name
+// and what to read for it (the file, or a link's target inside the tree),
+// and returns findings for the files it or fn refuses.
+func walk(fsys fs.FS, fn func(name, target string) (refused string)) ([]finding.Finding, error) {
 	var out []finding.Finding
 	refuse := func(name, msg string) {
 		out = append(out, finding.Finding{Rule: "file", Severity: finding.Error, File: name, Message: msg})
@@ -212,12 +239,9 @@ func walk(fsys fs.FS, fn func(name string, src []byte)) ([]finding.Finding, erro
 			refuse(name, "not a regular file; refused")
 			return nil
 		}
-		src, msg := readLimited(fsys, target)
-		if msg != "" {
+		if msg := fn(name, target); msg != "" {
 			refuse(name, msg)
-			return nil
 		}
-		fn(name, src)
 		return nil
 	})
 	if err != nil {

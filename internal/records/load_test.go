@@ -151,8 +151,9 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, workers := range []int{1, 4} {
-				repo, err := Load(base(tt.files), Options{Workers: workers})
+			for _, o := range []Options{{Workers: 1}, {Workers: 4}, {Workers: 4, ConcurrentReads: true}} {
+				workers := o.Workers
+				repo, err := Load(base(tt.files), o)
 				if err != nil {
 					t.Fatal(err)
 				}
