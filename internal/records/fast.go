@@ -2,7 +2,6 @@ package records
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -611,8 +610,7 @@ func decode(x ast.Expr, pos token.Pos) (*node, bool) {
 func (n *node) appendJSON(b *bytes.Buffer) {
 	switch n.kind {
 	case nString:
-		s, _ := json.Marshal(n.s)
-		b.Write(s)
+		appendJSONString(b, n.s)
 	case nInt, nFloat:
 		b.WriteString(n.raw)
 	case nBool:
@@ -632,8 +630,7 @@ func (n *node) appendJSON(b *bytes.Buffer) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			s, _ := json.Marshal(f.name)
-			b.Write(s)
+			appendJSONString(b, f.name)
 			b.WriteByte(':')
 			f.val.appendJSON(b)
 		}
@@ -682,4 +679,37 @@ func walkNode(n *node, steps []step, at []string, fn func([]string, *node)) {
 			}
 		}
 	}
+}
+
+// appendJSONString writes s as a JSON string. Unlike encoding/json it does
+// not escape <, > and &: the output is data, not HTML.
+func appendJSONString(b *bytes.Buffer, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }

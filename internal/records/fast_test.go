@@ -1,6 +1,8 @@
 package records
 
 import (
+	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path"
@@ -212,4 +214,15 @@ func FuzzFastPathIsSound(f *testing.F) {
 			t.Errorf("the fast path accepts what CUE rejects:\n%s", src)
 		}
 	})
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "new\nline\ttab\r", "ctl\x01\x1f", "<&> é ☃ \u2028"} {
+		var b bytes.Buffer
+		appendJSONString(&b, s)
+		var got string
+		if err := json.Unmarshal(b.Bytes(), &got); err != nil || got != s {
+			t.Errorf("%q -> %s -> %q, %v", s, b.Bytes(), got, err)
+		}
+	}
 }
