@@ -276,7 +276,7 @@ func readLimited(fsys fs.FS, name string) ([]byte, string) {
 		return nil, fmt.Sprintf("cannot read: %v", err)
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	src, err := readAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read: %v", err)
 	}
@@ -287,6 +287,34 @@ func readLimited(fsys fs.FS, name string) ([]byte, string) {
 		return nil, "not UTF-8 text (binary or wrongly encoded); a .cue file must be UTF-8"
 	}
 	return src, ""
+}
+
+// readBufs holds buffers that most record files fit in whole.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// readAll reads r into a pooled buffer and returns a copy of exactly what
+// it read: one allocation of the right size for a small file, where
+// io.ReadAll grows its slice several times.
+func readAll(r io.Reader) ([]byte, error) {
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	buf := *bp
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			return bytes.Clone(buf[:n]), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(bytes.Clone(buf[:n]), rest...), nil
 }
 
 // validator checks files one at a time in its own CUE context.

@@ -1,11 +1,13 @@
 package records
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"testing/iotest"
 
 	"github.com/smsctl/smsctl/schema"
 )
@@ -295,4 +297,18 @@ func BenchmarkLoadAcme(b *testing.B) {
 		n = len(repo.Records)
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func TestReadAll(t *testing.T) {
+	for _, n := range []int{0, 1, 32<<10 - 1, 32 << 10, 32<<10 + 1, 100 << 10} {
+		data := bytes.Repeat([]byte("x"), n)
+		got, err := readAll(iotest.OneByteReader(bytes.NewReader(data)))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("n=%d: got %d bytes, %v", n, len(got), err)
+		}
+		got, err = readAll(bytes.NewReader(data))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("n=%d: got %d bytes, %v", n, len(got), err)
+		}
+	}
 }
