@@ -32,25 +32,45 @@ func parseNow(env *Env, s string) (time.Time, error) {
 	return time.Time{}, usageErrorf("--now %q: give an RFC 3339 time or a YYYY-MM-DD date", s)
 }
 
-// loadEngine compiles the built-in rules and the repository's own from
-// policyFS (the SMS repository, at the revision whose policies judge).
-func loadEngine(ctx context.Context, policyFS fs.FS) (*policy.Engine, []policy.Module, error) {
+// policyModules returns the built-in rule modules and, when policyFS is an
+// SMS repository, its own policies/*.rego.
+func policyModules(policyFS fs.FS) ([]policy.Module, error) {
 	mods, err := policy.BuiltinModules()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if policyFS != nil {
-		repoMods, err := policy.RepositoryModules(policyFS)
-		if err != nil {
-			return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("read policies: %w", err)}
-		}
-		mods = append(mods, repoMods...)
+	if policyFS == nil {
+		return mods, nil
+	}
+	repoMods, err := policy.RepositoryModules(policyFS)
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("read policies: %w", err)}
+	}
+	return append(mods, repoMods...), nil
+}
+
+// loadEngine compiles the built-in rules and the repository's own from
+// policyFS (the SMS repository, at the revision whose policies judge).
+func loadEngine(ctx context.Context, policyFS fs.FS) (*policy.Engine, error) {
+	mods, err := policyModules(policyFS)
+	if err != nil {
+		return nil, err
 	}
 	e, err := policy.Compile(ctx, mods)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
-	return e, mods, nil
+	return e, nil
+}
+
+// engineHere compiles the rules that apply where the command runs: the
+// built-in ones, and the repository's own inside an SMS repository.
+func engineHere(ctx context.Context, env *Env, g *globals) (*policy.Engine, error) {
+	fsys, err := repoFS(env, g)
+	if err != nil {
+		fsys = nil // outside an SMS repository: the built-in rules only
+	}
+	return loadEngine(ctx, fsys)
 }
 
 func newPolicyCmd(env *Env, g *globals) *cobra.Command {
@@ -94,11 +114,7 @@ func newPolicyListCmd(env *Env, g *globals) *cobra.Command {
 		Example: "  smsctl policy list\n  smsctl policy list -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fsys, err := repoFS(env, g)
-			if err != nil {
-				fsys = nil // outside an SMS repository: the built-in rules only
-			}
-			e, _, err := loadEngine(cmd.Context(), fsys)
+			e, err := engineHere(cmd.Context(), env, g)
 			if err != nil {
 				return err
 			}
@@ -128,11 +144,7 @@ func newPolicyExplainCmd(env *Env, g *globals) *cobra.Command {
 		Example: "  smsctl policy explain change.backout_tested",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fsys, err := repoFS(env, g)
-			if err != nil {
-				fsys = nil
-			}
-			e, _, err := loadEngine(cmd.Context(), fsys)
+			e, err := engineHere(cmd.Context(), env, g)
 			if err != nil {
 				return err
 			}
@@ -173,16 +185,13 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 		Example: "  smsctl policy test\n  smsctl policy test -v\n  smsctl policy test -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			mods, err := policy.BuiltinModules()
+			fsys, err := repoFS(env, g)
+			if err != nil {
+				fsys = nil
+			}
+			mods, err := policyModules(fsys)
 			if err != nil {
 				return err
-			}
-			if fsys, err := repoFS(env, g); err == nil {
-				repoMods, err := policy.RepositoryModules(fsys)
-				if err != nil {
-					return &exitError{code: ExitError, err: err}
-				}
-				mods = append(mods, repoMods...)
 			}
 			results, err := policy.Test(cmd.Context(), mods, 30*time.Second)
 			if err != nil {
@@ -247,7 +256,7 @@ the schema are left out.`,
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			e, _, err := loadEngine(cmd.Context(), fsys)
+			e, err := loadEngine(cmd.Context(), fsys)
 			if err != nil {
 				return err
 			}
@@ -293,11 +302,7 @@ Waivers are not applied: they belong to validate.`,
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			fsys, err := repoFS(env, g)
-			if err != nil {
-				fsys = nil
-			}
-			e, _, err := loadEngine(cmd.Context(), fsys)
+			e, err := engineHere(cmd.Context(), env, g)
 			if err != nil {
 				return err
 			}

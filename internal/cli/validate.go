@@ -164,7 +164,7 @@ func judge(opts *validateOptions, fsys fs.FS, repo *records.Repository, v *rende
 		}
 	}
 	ctx := context.Background()
-	engine, _, err := loadEngine(ctx, policyFS)
+	engine, err := loadEngine(ctx, policyFS)
 	if err != nil {
 		return err
 	}
