@@ -201,23 +201,41 @@ func openSMS(absDir, dir, rev string) (fs.FS, string, error) {
 		}
 		return root.FS(), "", nil
 	}
+	r, err := openRevision(absDir, rev)
+	if err != nil {
+		return nil, "", err
+	}
+	return r.fsys, r.commit.Hash, nil
+}
+
+// revision is an SMS repository's folder at one Git revision.
+type revision struct {
+	repo   *gitrepo.Repo
+	commit *gitrepo.Commit
+	sub    string // the folder, relative to the work tree's top
+	fsys   fs.FS
+}
+
+// openRevision opens the Git repository that holds absDir and the tree of
+// absDir's folder at rev.
+func openRevision(absDir, rev string) (*revision, error) {
 	repo, err := gitrepo.Open(absDir)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	c, err := repo.Resolve(rev)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	sub, err := repo.RelPath(absDir)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	fsys, err := repo.FS(c, sub)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
-	return fsys, c.Hash, nil
+	return &revision{repo: repo, commit: c, sub: sub, fsys: fsys}, nil
 }
 
 // colorTerminal reports whether text for env.Stdout may be in colour: it is
@@ -237,27 +255,15 @@ func colorTerminal(env *Env) bool {
 // loadBase reads the repository at --base and the IDs its history retired:
 // records that existed at some earlier revision but not at the base.
 func loadBase(opts *validateOptions) (*records.Repository, map[string][]string, error) {
-	repo, err := gitrepo.Open(opts.absDir)
+	r, err := openRevision(opts.absDir, opts.base)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, err
 	}
-	c, err := repo.Resolve(opts.base)
-	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
-	}
-	sub, err := repo.RelPath(opts.absDir)
-	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
-	}
-	fsys, err := repo.FS(c, sub)
-	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
-	}
-	base, err := records.Load(fsys, records.Options{Workers: opts.workers})
+	base, err := records.Load(r.fsys, records.Options{Workers: opts.workers})
 	if err != nil {
 		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: %w", opts.base, err)}
 	}
-	ever, err := repo.PathsEver(c, sub)
+	ever, err := r.repo.PathsEver(r.commit, r.sub)
 	if err != nil {
 		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: read history: %w", opts.base, err)}
 	}
