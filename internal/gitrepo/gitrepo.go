@@ -1,8 +1,9 @@
 // Package gitrepo is smsctl's one door to go-git: it opens the Git
 // repository that holds an SMS, resolves revisions, presents the tree of any
 // commit as an fs.FS (so the record loader reads a revision exactly as it
-// reads the work tree, without a checkout), and writes commits for the
-// example history that `smsctl init --example` replays.
+// reads the work tree, without a checkout), walks the history of files
+// (History, which reads pack files itself for speed), and writes commits for
+// the example history that `smsctl init --example` replays.
 package gitrepo
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -26,6 +28,9 @@ type Repo struct {
 	repo *git.Repository
 	// root is the work tree's top directory.
 	root string
+	// walking is the object store of the History walk under way, if any:
+	// Blob reads through it when called from History's callback.
+	walking *objectStore
 }
 
 // Open opens the Git repository that contains dir (dir itself or a parent).
@@ -55,6 +60,7 @@ func (r *Repo) Root() string { return r.root }
 type Commit struct {
 	Hash    string
 	Subject string
+	When    time.Time // committer time
 	commit  *object.Commit
 }
 
@@ -72,7 +78,7 @@ func (r *Repo) Resolve(rev string) (*Commit, error) {
 		return nil, fmt.Errorf("revision %q is not a commit: %w", rev, err)
 	}
 	subject, _, _ := strings.Cut(c.Message, "\n")
-	return &Commit{Hash: c.Hash.String(), Subject: subject, commit: c}, nil
+	return &Commit{Hash: c.Hash.String(), Subject: subject, When: c.Committer.When, commit: c}, nil
 }
 
 // FS returns the tree of commit c as a file system, rooted at sub (a path

@@ -1,0 +1,539 @@
+package gitrepo
+
+import (
+	"bytes"
+	"container/heap"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// FileChange is one file's change in a commit, against the commit's first
+// parent. Status is 'A' (added), 'M' (modified: content, executable bit, or
+// kind of entry — Git's 'T' type changes are reported as 'M'), 'D' (deleted)
+// or 'R' (renamed, only with HistoryOptions.Renames).
+type FileChange struct {
+	Status  byte
+	Path    string // new path (or the deleted path for D)
+	OldPath string // for R the old path; for A, M and D equal to Path
+	OldBlob string // blob hash before ("" for A)
+	NewBlob string // blob hash after ("" for D)
+}
+
+// Kinds of commit signature, for HistoryCommit.Signature.
+const (
+	SignatureGPG   = "gpg"   // -----BEGIN PGP SIGNATURE-----
+	SignatureSSH   = "ssh"   // -----BEGIN SSH SIGNATURE-----
+	SignatureX509  = "x509"  // -----BEGIN SIGNED MESSAGE----- (gpgsm)
+	SignatureOther = "other" // a signature header of any other form
+)
+
+// HistoryCommit is a commit as History reports it.
+type HistoryCommit struct {
+	Hash      string
+	Parents   []string
+	Author    Signature
+	Committer Signature
+	Message   string // the whole message, as stored
+	Subject   string // its first line
+	// PR is the pull-request number taken from the subject ("Merge pull
+	// request #N from ..." or a subject ending in "(#N)"); 0 if none.
+	PR int
+	// Signature is the kind of signature the commit carries: "" (unsigned),
+	// SignatureGPG, SignatureSSH, SignatureX509 or SignatureOther. It is not
+	// verified.
+	Signature string
+	// Changes against the first parent (a root commit: against the empty
+	// tree), sorted by Path.
+	Changes []FileChange
+}
+
+// HistoryOptions selects what History walks and reports.
+type HistoryOptions struct {
+	// Rev is where to start; "" means HEAD.
+	Rev string
+	// AllCommits walks every commit reachable from Rev, newest first in
+	// Git's default order (by committer date; a commit is queued when its
+	// first child is visited, and commits of equal date come out in the order
+	// they were queued), instead of the first-parent line only. Merges are
+	// diffed against their first parent, like `git log -m
+	// --diff-merges=first-parent`.
+	AllCommits bool
+	// Match selects the paths to report (relative to Sub); nil reports all.
+	// It is applied before rename detection, as a Git pathspec is: a rename
+	// from a path that does not match into one that does shows as 'A'.
+	Match func(path string) bool
+	// Since and Until bound the committer time (zero: open). A commit newer
+	// than Until is skipped and the walk goes on; a commit older than Since is
+	// skipped and its parents are not walked (so the first-parent walk stops
+	// there), as `git log --since --until` does.
+	Since, Until time.Time
+	// Renames detects renames as `git log -M` does (exact renames, then
+	// renames with edits at Git's default 50% similarity); see renames.go.
+	Renames bool
+	// Sub limits the report to paths under this folder, reported relative
+	// to it ("" or "." = the repository's top).
+	Sub string
+}
+
+// ErrStop, returned by History's callback, ends the walk; History then
+// returns nil.
+var ErrStop = errors.New("stop")
+
+// ErrShallow is returned by History (after every commit that could be
+// walked was reported) and by CommitAt when the walk reaches a commit whose
+// parents are not in this shallow clone. That commit is not reported: its
+// changes cannot be known. Test for it with errors.As(err, &ErrShallow{}).
+type ErrShallow struct {
+	Commit string
+}
+
+func (e ErrShallow) Error() string {
+	return fmt.Sprintf("the history is cut at commit %s: this is a shallow clone and the commit's parents were not fetched (run `git fetch --unshallow`)", e.Commit)
+}
+
+// History walks commits newest first and calls fn for each that has a
+// change to report. With neither Match nor Sub set, every commit is reported,
+// also one with no change (an empty commit, or a merge that changed nothing
+// against its first parent); with either set, commits without a matching
+// change are skipped. fn may return ErrStop to end the walk early; any other
+// error ends it and is returned.
+//
+// On the first-parent line (the default) the result is that of `git log
+// --first-parent -m --name-status --no-renames` (with Renames: `-M` instead
+// of `--no-renames`).
+func (r *Repo) History(opts HistoryOptions, fn func(*HistoryCommit) error) error {
+	start, err := r.resolveHash(opts.Rev)
+	if err != nil {
+		return err
+	}
+	s, err := r.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	outer := r.walking
+	r.walking = s
+	defer func() { r.walking = outer }()
+	w := &historyWalk{store: s, opts: opts, fn: fn, sub: cleanSub(opts.Sub)}
+	w.filtered = opts.Match != nil || w.sub != ""
+	if opts.AllCommits {
+		err = w.all(start)
+	} else {
+		err = w.firstParent(start)
+	}
+	if errors.Is(err, ErrStop) {
+		return nil
+	}
+	return err
+}
+
+func cleanSub(sub string) string {
+	if sub == "" {
+		return ""
+	}
+	sub = path.Clean(strings.ReplaceAll(sub, "\\", "/"))
+	if sub == "." || sub == "/" {
+		return ""
+	}
+	return strings.TrimPrefix(sub, "/")
+}
+
+type historyWalk struct {
+	store    *objectStore
+	opts     HistoryOptions
+	fn       func(*HistoryCommit) error
+	sub      string
+	filtered bool
+	differ   differ
+}
+
+func (w *historyWalk) tooOld(c *rawCommit) bool {
+	return !w.opts.Since.IsZero() && time.Unix(c.time, 0).Before(w.opts.Since)
+}
+
+func (w *historyWalk) tooNew(c *rawCommit) bool {
+	return !w.opts.Until.IsZero() && time.Unix(c.time, 0).After(w.opts.Until)
+}
+
+func (w *historyWalk) cut(c *rawCommit) bool {
+	return len(c.parents) > 0 && w.store.shallow[c.hash]
+}
+
+func (w *historyWalk) firstParent(start plumbing.Hash) error {
+	c, err := w.store.commit(start, "", plumbing.ZeroHash)
+	if err != nil {
+		return err
+	}
+	for c != nil {
+		if w.tooOld(c) {
+			return nil
+		}
+		if w.cut(c) {
+			return ErrShallow{Commit: c.hash.String()}
+		}
+		var parent *rawCommit
+		parentTree := plumbing.ZeroHash
+		if len(c.parents) > 0 {
+			if parent, err = w.store.commit(c.parents[0], "first parent", c.hash); err != nil {
+				return err
+			}
+			parentTree = parent.tree
+		}
+		if !w.tooNew(c) {
+			if err := w.visit(c, parentTree); err != nil {
+				return err
+			}
+		}
+		c = parent
+	}
+	return nil
+}
+
+// commitQueue orders commits as Git's default walk does: newest committer
+// date first, and among equal dates the one queued first.
+type commitQueue []queued
+
+type queued struct {
+	c   *rawCommit
+	seq int
+}
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	if q[i].c.time != q[j].c.time {
+		return q[i].c.time > q[j].c.time
+	}
+	return q[i].seq < q[j].seq
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(queued)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+func (w *historyWalk) all(start plumbing.Hash) error {
+	c, err := w.store.commit(start, "", plumbing.ZeroHash)
+	if err != nil {
+		return err
+	}
+	treeOf := map[plumbing.Hash]plumbing.Hash{start: c.tree}
+	q := &commitQueue{{c: c}}
+	seq := 1
+	var shallow error
+	for q.Len() > 0 {
+		c := heap.Pop(q).(queued).c
+		if w.tooOld(c) {
+			continue
+		}
+		if w.cut(c) {
+			if shallow == nil {
+				shallow = ErrShallow{Commit: c.hash.String()}
+			}
+			continue
+		}
+		for i, p := range c.parents {
+			if _, seen := treeOf[p]; seen {
+				continue
+			}
+			which := "parent"
+			if i == 0 {
+				which = "first parent"
+			}
+			pc, err := w.store.commit(p, which, c.hash)
+			if err != nil {
+				return err
+			}
+			treeOf[p] = pc.tree
+			heap.Push(q, queued{c: pc, seq: seq})
+			seq++
+		}
+		if w.tooNew(c) {
+			continue
+		}
+		parentTree := plumbing.ZeroHash
+		if len(c.parents) > 0 {
+			parentTree = treeOf[c.parents[0]]
+		}
+		if err := w.visit(c, parentTree); err != nil {
+			return err
+		}
+	}
+	return shallow
+}
+
+// visit diffs commit c against parentTree and reports it.
+func (w *historyWalk) visit(c *rawCommit, parentTree plumbing.Hash) error {
+	newTree := c.tree
+	if w.sub != "" {
+		var err error
+		if parentTree, err = w.subTree(parentTree, c); err != nil {
+			return err
+		}
+		if newTree, err = w.subTree(newTree, c); err != nil {
+			return err
+		}
+	}
+	d := &w.differ
+	d.store, d.match, d.commit, d.out = w.store, w.opts.Match, c.hash, d.out[:0]
+	if err := d.diff(parentTree, newTree, ""); err != nil {
+		return err
+	}
+	changes := d.out
+	if w.filtered && len(changes) == 0 {
+		return nil
+	}
+	if w.opts.Renames {
+		var err error
+		if changes, err = w.store.detectRenames(changes); err != nil {
+			return err
+		}
+	}
+	hc, err := parseHistoryCommit(c)
+	if err != nil {
+		return err
+	}
+	hc.Changes = make([]FileChange, len(changes))
+	for i := range changes {
+		ch := &changes[i]
+		fc := FileChange{Status: ch.status, Path: ch.path, OldPath: ch.oldPath}
+		if ch.status != 'A' {
+			fc.OldBlob = ch.oldHash.String()
+		}
+		if ch.status != 'D' {
+			fc.NewBlob = ch.newHash.String()
+		}
+		hc.Changes[i] = fc
+	}
+	return w.fn(hc)
+}
+
+// subTree returns the hash of folder w.sub in the tree root, or the zero hash
+// (the empty tree) where it does not exist or is not a folder.
+func (w *historyWalk) subTree(root plumbing.Hash, c *rawCommit) (plumbing.Hash, error) {
+	h := root
+	rest := w.sub
+	for !h.IsZero() {
+		name, more, _ := strings.Cut(rest, "/")
+		t, err := w.store.tree(h)
+		if err != nil {
+			var missing *MissingObjectError
+			if errors.As(err, &missing) {
+				missing.Where = "a tree on the way to " + w.sub + " in commit " + c.hash.String() + " or its first parent"
+			}
+			return plumbing.ZeroHash, err
+		}
+		e, ok := t.find(name)
+		if !ok || !e.isDir() {
+			return plumbing.ZeroHash, nil
+		}
+		h = e.hash
+		if more == "" {
+			return h, nil
+		}
+		rest = more
+	}
+	return plumbing.ZeroHash, nil
+}
+
+// parseHistoryCommit decodes the parts of a commit that History reports.
+func parseHistoryCommit(c *rawCommit) (*HistoryCommit, error) {
+	hc := &HistoryCommit{Hash: c.hash.String(), Parents: make([]string, len(c.parents))}
+	for i, p := range c.parents {
+		hc.Parents[i] = p.String()
+	}
+	raw := c.raw
+	inSig := false
+	for raw != "" {
+		line, rest, _ := strings.Cut(raw, "\n")
+		raw = rest
+		if line == "" {
+			break
+		}
+		if strings.HasPrefix(line, " ") {
+			if inSig && hc.Signature == SignatureOther {
+				hc.Signature = signatureKind(line[1:])
+			}
+			continue
+		}
+		key, val, _ := strings.Cut(line, " ")
+		inSig = false
+		switch key {
+		case "author":
+			hc.Author = decodeSignature(val)
+		case "committer":
+			hc.Committer = decodeSignature(val)
+		case "gpgsig", "gpgsig-sha256":
+			if hc.Signature == "" {
+				inSig = true
+				hc.Signature = signatureKind(val)
+			}
+		}
+	}
+	hc.Message = raw
+	hc.Subject, _, _ = strings.Cut(raw, "\n")
+	hc.PR = ParsePR(hc.Subject)
+	return hc, nil
+}
+
+// signatureKind tells the kind of a signature from its first line.
+func signatureKind(first string) string {
+	switch strings.TrimSpace(first) {
+	case "-----BEGIN PGP SIGNATURE-----":
+		return SignatureGPG
+	case "-----BEGIN SSH SIGNATURE-----":
+		return SignatureSSH
+	case "-----BEGIN SIGNED MESSAGE-----":
+		return SignatureX509
+	}
+	return SignatureOther
+}
+
+func decodeSignature(s string) Signature {
+	var sig object.Signature
+	sig.Decode([]byte(s))
+	return Signature{Name: sig.Name, Email: sig.Email, When: sig.When}
+}
+
+// ParsePR returns the pull-request number of a commit subject: N from "Merge
+// pull request #N from ..." or from a subject ending in "(#N)"; 0 if none.
+func ParsePR(subject string) int {
+	subject = strings.TrimSpace(subject)
+	if rest, ok := strings.CutPrefix(subject, "Merge pull request #"); ok {
+		num, tail, _ := strings.Cut(rest, " ")
+		if n := prNumber(num); n > 0 && (tail == "" || strings.HasPrefix(tail, "from ")) {
+			return n
+		}
+	}
+	if rest, ok := strings.CutSuffix(subject, ")"); ok {
+		if i := strings.LastIndex(rest, "(#"); i >= 0 {
+			return prNumber(rest[i+2:])
+		}
+	}
+	return 0
+}
+
+func prNumber(s string) int {
+	if s == "" || len(s) > 9 {
+		return 0
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// resolveHash resolves a revision ("" = HEAD) to a commit hash.
+func (r *Repo) resolveHash(rev string) (plumbing.Hash, error) {
+	if rev == "" {
+		rev = "HEAD"
+	}
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err == nil {
+		return *h, nil
+	}
+	if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
+		return plumbing.ZeroHash, fmt.Errorf("revision %q: the repository at %s has no commits yet", rev, r.root)
+	}
+	// A reference to an object that is not there is corruption, not a typo.
+	for _, name := range []string{rev, "refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev} {
+		ref, rerr := r.repo.Reference(plumbing.ReferenceName(name), true)
+		if rerr != nil {
+			continue
+		}
+		if _, oerr := r.repo.Storer.EncodedObject(plumbing.AnyObject, ref.Hash()); errors.Is(oerr, plumbing.ErrObjectNotFound) {
+			return plumbing.ZeroHash, &MissingObjectError{Kind: "commit", Hash: ref.Hash().String(), Where: "named by " + ref.Name().String()}
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
+}
+
+// Blob returns a blob's content by hash. Called from History's callback it
+// reads through the walk's own object reader.
+func (r *Repo) Blob(hash string) ([]byte, error) {
+	h, err := parseHash(hash)
+	if err != nil {
+		return nil, fmt.Errorf("blob %q: %w", hash, err)
+	}
+	if r.walking != nil {
+		data, err := r.walking.read(plumbing.BlobObject, h, "")
+		var missing *MissingObjectError
+		if errors.As(err, &missing) {
+			return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, r.root)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []byte(data), nil
+	}
+	b, err := r.repo.BlobObject(h)
+	if err != nil {
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, r.root)
+		}
+		return nil, fmt.Errorf("read blob %s: %w", hash, err)
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", hash, err)
+	}
+	defer rd.Close()
+	var buf bytes.Buffer
+	buf.Grow(int(b.Size))
+	if _, err := buf.ReadFrom(rd); err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", hash, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// CommitAt returns the last commit on the first-parent line of rev ("" =
+// HEAD) whose committer time is not after t, for `show --at DATE`. It is an
+// error if every commit on the line is newer than t, and ErrShallow if the
+// line is cut by a shallow clone before such a commit is found.
+func (r *Repo) CommitAt(rev string, t time.Time) (*Commit, error) {
+	start, err := r.resolveHash(rev)
+	if err != nil {
+		return nil, err
+	}
+	s, err := r.openStore()
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	c, err := s.commit(start, "", plumbing.ZeroHash)
+	if err != nil {
+		return nil, err
+	}
+	for time.Unix(c.time, 0).After(t) {
+		if len(c.parents) == 0 {
+			if rev == "" {
+				rev = "HEAD"
+			}
+			return nil, fmt.Errorf("no commit on the first-parent line of %s is at or before %s: the first one is from %s", rev, t.Format(time.RFC3339), time.Unix(c.time, 0).In(t.Location()).Format(time.RFC3339))
+		}
+		if s.shallow[c.hash] {
+			return nil, ErrShallow{Commit: c.hash.String()}
+		}
+		if c, err = s.commit(c.parents[0], "first parent", c.hash); err != nil {
+			return nil, err
+		}
+	}
+	obj, err := r.repo.CommitObject(c.hash)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", c.hash, err)
+	}
+	subject, _, _ := strings.Cut(obj.Message, "\n")
+	return &Commit{Hash: obj.Hash.String(), Subject: subject, When: obj.Committer.When, commit: obj}, nil
+}

@@ -1,0 +1,389 @@
+package gitrepo
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// MissingObjectError reports an object that the repository refers to but does
+// not hold: the repository is corrupt, or objects were removed by hand.
+type MissingObjectError struct {
+	Kind  string // "commit", "tree" or "blob"
+	Hash  string
+	Where string // what referred to it, e.g. "parent of commit 1a2b…"; may be ""
+}
+
+func (e *MissingObjectError) Error() string {
+	return fmt.Sprintf("%s object %s%s is missing from the repository: the repository is corrupt or incomplete", e.Kind, e.Hash, parenthesized(e.Where))
+}
+
+// objectStore reads raw commits and trees for History: packs and loose
+// objects (also those of alternates) through objectReader, anything else
+// (packs with a version-1 index, storage that is not on disk) through a
+// go-git object storage of its own, with open pack descriptors and a small
+// object cache.
+type objectStore struct {
+	reader      *objectReader
+	newFallback func() storer.EncodedObjectStorer
+	fallback    storer.EncodedObjectStorer
+	closer      io.Closer
+	trees       genCache[*rawTree]
+	shallow     map[plumbing.Hash]bool
+}
+
+// historyObjectCache is the size of the go-git object cache of the fallback
+// storage; go-git also finds delta bases there.
+const historyObjectCache = 8 * cache.MiByte
+
+// treeCacheSize is how many parsed trees one generation of the tree cache
+// holds (two generations are kept).
+const treeCacheSize = 4096
+
+func (r *Repo) openStore() (*objectStore, error) {
+	s := &objectStore{trees: newGenCache[*rawTree](treeCacheSize)}
+	if fsys, ok := r.repo.Storer.(*filesystem.Storage); ok {
+		reader, err := newObjectReader(objectsDirOf(fsys.Filesystem().Root()))
+		if err != nil {
+			return nil, err
+		}
+		s.reader = reader
+		s.newFallback = func() storer.EncodedObjectStorer {
+			st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(historyObjectCache), filesystem.Options{KeepDescriptors: true})
+			s.closer = st
+			return st
+		}
+	} else {
+		s.fallback = r.repo.Storer
+	}
+	shallow, err := r.repo.Storer.Shallow()
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("read the list of shallow commits: %w", err)
+	}
+	if len(shallow) > 0 {
+		s.shallow = make(map[plumbing.Hash]bool, len(shallow))
+		for _, h := range shallow {
+			s.shallow[h] = true
+		}
+	}
+	return s, nil
+}
+
+// objectsDirOf returns the object folder of a Git folder, following the
+// commondir file of a linked work tree's Git folder.
+func objectsDirOf(gitDir string) string {
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+		return filepath.Join(common, "objects")
+	}
+	return filepath.Join(gitDir, "objects")
+}
+
+func (s *objectStore) close() {
+	if s.reader != nil {
+		s.reader.close()
+	}
+	if s.closer != nil {
+		_ = s.closer.Close()
+	}
+}
+
+// read returns an object's content. A missing object is reported as a
+// *MissingObjectError with Where set to where.
+func (s *objectStore) read(t plumbing.ObjectType, h plumbing.Hash, where string) (string, error) {
+	if s.reader != nil {
+		typ, data, err := s.reader.read(h)
+		if err == nil {
+			if typ != objTypes[t] {
+				return "", fmt.Errorf("object %s%s is not a %s", h, parenthesized(where), t)
+			}
+			return data, nil
+		}
+		if !errors.Is(err, errNotFound) {
+			return "", fmt.Errorf("read %s %s: %w", t, h, err)
+		}
+		if s.fallback == nil {
+			s.fallback = s.newFallback()
+		}
+	}
+	o, err := s.fallback.EncodedObject(t, h)
+	if err != nil {
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return "", &MissingObjectError{Kind: t.String(), Hash: h.String(), Where: where}
+		}
+		return "", fmt.Errorf("read %s %s: %w", t, h, err)
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return "", fmt.Errorf("read %s %s: %w", t, h, err)
+	}
+	defer rd.Close()
+	var b strings.Builder
+	b.Grow(int(o.Size()))
+	if _, err := io.Copy(&b, rd); err != nil {
+		return "", fmt.Errorf("read %s %s: %w", t, h, err)
+	}
+	return b.String(), nil
+}
+
+func parenthesized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// rawCommit is a commit object with the fields the walk needs parsed; the
+// rest stays in raw until the commit is reported.
+type rawCommit struct {
+	hash    plumbing.Hash
+	tree    plumbing.Hash
+	parents []plumbing.Hash
+	time    int64 // committer time, Unix seconds
+	raw     string
+}
+
+// commit reads commit h, which is the parent (rel: "parent" or "first
+// parent") of commit child, or the starting point if child is zero.
+func (s *objectStore) commit(h plumbing.Hash, rel string, child plumbing.Hash) (*rawCommit, error) {
+	raw, err := s.read(plumbing.CommitObject, h, "")
+	if err != nil {
+		var missing *MissingObjectError
+		if errors.As(err, &missing) && !child.IsZero() {
+			missing.Where = rel + " of commit " + child.String()
+		}
+		return nil, err
+	}
+	c := &rawCommit{hash: h, raw: raw}
+	for line := range headerLines(raw) {
+		key, val, _ := strings.Cut(line, " ")
+		switch key {
+		case "tree":
+			c.tree, err = parseHash(val)
+		case "parent":
+			var p plumbing.Hash
+			p, err = parseHash(val)
+			c.parents = append(c.parents, p)
+		case "committer":
+			c.time, err = signatureTime(val)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("commit %s is malformed: %s: %w", h, key, err)
+		}
+	}
+	if c.tree.IsZero() {
+		return nil, fmt.Errorf("commit %s is malformed: it names no tree", h)
+	}
+	return c, nil
+}
+
+// headerLines yields a commit's header lines, up to the blank line before the
+// message; continuation lines (starting with a space) are yielded as they are.
+func headerLines(raw string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for raw != "" {
+			line, rest, _ := strings.Cut(raw, "\n")
+			if line == "" {
+				return
+			}
+			if !yield(line) {
+				return
+			}
+			raw = rest
+		}
+	}
+}
+
+func parseHash(s string) (plumbing.Hash, error) {
+	if len(s) != 40 {
+		return plumbing.ZeroHash, fmt.Errorf("bad object name %q", s)
+	}
+	var h plumbing.Hash
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("bad object name %q", s)
+	}
+	return h, nil
+}
+
+// signatureTime reads the Unix time of "Name <email> 1700000000 +0100".
+func signatureTime(sig string) (int64, error) {
+	i := strings.LastIndexByte(sig, '>')
+	if i < 0 {
+		return 0, fmt.Errorf("no e-mail address in %q", sig)
+	}
+	f := strings.Fields(sig[i+1:])
+	if len(f) == 0 {
+		return 0, nil
+	}
+	return strconv.ParseInt(f[0], 10, 64)
+}
+
+// rawTree is a tree object as stored, with the offset of each entry. An
+// entry is decoded only when it is looked at: a diff skips the entries the
+// two trees have in common without decoding them.
+type rawTree struct {
+	raw  string
+	offs []uint32 // where each entry starts in raw
+}
+
+type treeEntry struct {
+	name string // a substring of the tree's raw content
+	mode uint32
+	hash plumbing.Hash
+}
+
+func (t *rawTree) len() int { return len(t.offs) }
+
+// end returns where entry i ends.
+func (t *rawTree) end(i int) int {
+	if i+1 < len(t.offs) {
+		return int(t.offs[i+1])
+	}
+	return len(t.raw)
+}
+
+// entry decodes entry i (checked by parseTree).
+func (t *rawTree) entry(i int) treeEntry {
+	e := t.raw[t.offs[i]:t.end(i)]
+	var mode uint32
+	k := 0
+	for ; e[k] != ' '; k++ {
+		mode = mode<<3 | uint32(e[k]-'0')
+	}
+	var te treeEntry
+	te.mode = mode
+	te.name = e[k+1 : len(e)-21]
+	copy(te.hash[:], e[len(e)-20:])
+	return te
+}
+
+const (
+	modeTypeMask = 0o170000
+	modeDir      = 0o040000
+	modeRegular  = 0o100000
+	modeSymlink  = 0o120000
+	modeGitlink  = 0o160000
+)
+
+func (e *treeEntry) isDir() bool { return e.mode&modeTypeMask == modeDir }
+
+// canonMode canonicalizes a tree entry's mode as Git does when it reads a
+// tree, so that e.g. an old 100664 compares equal to 100644.
+func canonMode(m uint32) uint32 {
+	switch m & modeTypeMask {
+	case modeRegular:
+		if m&0o100 != 0 {
+			return 0o100755
+		}
+		return 0o100644
+	case modeSymlink:
+		return modeSymlink
+	case modeDir:
+		return modeDir
+	}
+	return modeGitlink
+}
+
+var emptyTree = &rawTree{}
+
+// tree returns a parsed tree; the zero hash is the empty tree.
+func (s *objectStore) tree(h plumbing.Hash) (*rawTree, error) {
+	if h.IsZero() {
+		return emptyTree, nil
+	}
+	if t, ok := s.trees.get(h); ok {
+		return t, nil
+	}
+	raw, err := s.read(plumbing.TreeObject, h, "")
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTree(raw)
+	if err != nil {
+		return nil, fmt.Errorf("tree %s is malformed: %w", h, err)
+	}
+	s.trees.put(h, t)
+	return t, nil
+}
+
+func parseTree(raw string) (*rawTree, error) {
+	// An entry takes at least 2+1+1+1+20 bytes; 40 is a fair guess.
+	t := &rawTree{raw: raw, offs: make([]uint32, 0, len(raw)/40+1)}
+	if len(raw) > 1<<31 {
+		return nil, errors.New("tree too large")
+	}
+	for pos := 0; pos < len(raw); {
+		e := raw[pos:]
+		sp := strings.IndexByte(e, ' ')
+		if sp <= 0 {
+			return nil, errors.New("bad entry mode")
+		}
+		for i := 0; i < sp; i++ {
+			if c := e[i]; c < '0' || c > '7' {
+				return nil, fmt.Errorf("bad entry mode %q", e[:sp])
+			}
+		}
+		nul := strings.IndexByte(e[sp:], 0)
+		if nul <= 1 || len(e) < sp+nul+21 {
+			return nil, errors.New("truncated entry")
+		}
+		t.offs = append(t.offs, uint32(pos))
+		pos += sp + nul + 21
+	}
+	return t, nil
+}
+
+// find returns the entry called name.
+func (t *rawTree) find(name string) (treeEntry, bool) {
+	for i := range t.offs {
+		if e := t.entry(i); e.name == name {
+			return e, true
+		}
+	}
+	return treeEntry{}, false
+}
+
+// genCache is a two-generation cache: when the current generation is full it
+// becomes the old one, and entries found in the old one are moved back. It
+// costs one map look-up per hit and keeps the working set of a linear walk.
+type genCache[V any] struct {
+	size      int
+	cur, prev map[plumbing.Hash]V
+}
+
+func newGenCache[V any](size int) genCache[V] {
+	return genCache[V]{size: size, cur: make(map[plumbing.Hash]V, size)}
+}
+
+func (c *genCache[V]) get(h plumbing.Hash) (V, bool) {
+	if v, ok := c.cur[h]; ok {
+		return v, true
+	}
+	v, ok := c.prev[h]
+	if ok {
+		c.put(h, v)
+	}
+	return v, ok
+}
+
+func (c *genCache[V]) put(h plumbing.Hash, v V) {
+	if len(c.cur) >= c.size {
+		c.prev = c.cur
+		c.cur = make(map[plumbing.Hash]V, c.size)
+	}
+	c.cur[h] = v
+}

@@ -1,0 +1,571 @@
+package gitrepo
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/zlib"
+)
+
+// This file is History's object reader. It reads pack files (mapped into
+// memory where the system allows) and loose objects directly, also those of
+// alternates, because going through go-git's packfile scanner costs a seek,
+// a read and a SHA-1 per object, and made History three times slower than
+// git log. Objects it cannot find (packs with a version-1 index) are read
+// through go-git. It inflates with klauspost/compress (already a module
+// dependency), a tenth faster than compress/zlib here.
+
+// pack is one pack file and its version-2 index, both mapped read-only.
+type pack struct {
+	name      string
+	idx, data []byte
+	release   []func() error
+	count     int
+	fanout    []byte // 256 big-endian counts
+	names     []byte // count × 20
+	offsets   []byte // count × 4
+	large     []byte // 8-byte offsets
+}
+
+const (
+	objCommit   = 1
+	objTree     = 2
+	objBlob     = 3
+	objTag      = 4
+	objOfsDelta = 6
+	objRefDelta = 7
+)
+
+var objTypes = map[plumbing.ObjectType]byte{
+	plumbing.CommitObject: objCommit, plumbing.TreeObject: objTree,
+	plumbing.BlobObject: objBlob, plumbing.TagObject: objTag,
+}
+
+// newObjectReader opens the packs of objectsDir and of the object folders
+// it borrows from (objects/info/alternates, followed as Git does, five
+// levels deep).
+func newObjectReader(objectsDir string) (*objectReader, error) {
+	o := &objectReader{}
+	seen := map[string]bool{}
+	var add func(dir string, depth int) error
+	add = func(dir string, depth int) error {
+		dir = filepath.Clean(dir)
+		if seen[dir] || depth > 5 {
+			return nil
+		}
+		seen[dir] = true
+		o.dirs = append(o.dirs, dir)
+		packs, err := openPacks(dir)
+		if err != nil {
+			return err
+		}
+		o.packs = append(o.packs, packs...)
+		alt, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+		if err != nil {
+			return nil
+		}
+		for _, line := range strings.Split(string(alt), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if !filepath.IsAbs(line) {
+				line = filepath.Join(dir, line)
+			}
+			if err := add(line, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := add(objectsDir, 0); err != nil {
+		o.close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// openPacks maps every pack of objectsDir that has a version-2 index.
+func openPacks(objectsDir string) ([]*pack, error) {
+	idxs, err := filepath.Glob(filepath.Join(objectsDir, "pack", "*.idx"))
+	if err != nil {
+		return nil, err
+	}
+	var packs []*pack
+	for _, idx := range idxs {
+		p, err := openPack(strings.TrimSuffix(idx, ".idx"))
+		if err != nil {
+			for _, p := range packs {
+				p.close()
+			}
+			return nil, err
+		}
+		if p != nil {
+			packs = append(packs, p)
+		}
+	}
+	return packs, nil
+}
+
+// openPack returns nil, without error, for a pack it does not read (no pack
+// file beside the index, or an index of version 1).
+func openPack(base string) (*pack, error) {
+	p := &pack{name: filepath.Base(base)}
+	var err error
+	if p.idx, err = p.mapFile(base + ".idx"); err != nil {
+		p.close()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if len(p.idx) < 8+1024 || string(p.idx[:4]) != "\xfftOc" || binary.BigEndian.Uint32(p.idx[4:]) != 2 {
+		p.close()
+		return nil, nil
+	}
+	p.fanout = p.idx[8 : 8+1024]
+	p.count = int(binary.BigEndian.Uint32(p.fanout[1020:]))
+	pos := 8 + 1024
+	need := pos + p.count*(20+4+4) + 40
+	if len(p.idx) < need {
+		p.close()
+		return nil, fmt.Errorf("pack index %s.idx is truncated", base)
+	}
+	p.names = p.idx[pos : pos+p.count*20]
+	pos += p.count * 20
+	pos += p.count * 4 // CRCs
+	p.offsets = p.idx[pos : pos+p.count*4]
+	pos += p.count * 4
+	p.large = p.idx[pos : len(p.idx)-40]
+	if p.data, err = p.mapFile(base + ".pack"); err != nil {
+		p.close()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if len(p.data) < 12+20 || string(p.data[:4]) != "PACK" {
+		p.close()
+		return nil, fmt.Errorf("%s.pack is not a pack file", base)
+	}
+	return p, nil
+}
+
+func (p *pack) mapFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	data, release, err := mapFile(f, fi.Size())
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if release != nil {
+		p.release = append(p.release, release)
+	}
+	return data, nil
+}
+
+func (p *pack) close() {
+	for _, r := range p.release {
+		_ = r()
+	}
+	p.release = nil
+	p.idx, p.data = nil, nil
+}
+
+// find returns the offset of object h in the pack, or -1.
+func (p *pack) find(h plumbing.Hash) int64 {
+	lo := 0
+	if h[0] > 0 {
+		lo = int(binary.BigEndian.Uint32(p.fanout[(int(h[0])-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(p.fanout[int(h[0])*4:]))
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		switch c := bytes.Compare(p.names[mid*20:mid*20+20], h[:]); {
+		case c == 0:
+			off := binary.BigEndian.Uint32(p.offsets[mid*4:])
+			if off&0x80000000 == 0 {
+				return int64(off)
+			}
+			i := int(off&0x7fffffff) * 8
+			if i+8 > len(p.large) {
+				return -1
+			}
+			return int64(binary.BigEndian.Uint64(p.large[i:]))
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return -1
+}
+
+// packKey names an object by where it is in a pack.
+type packKey struct {
+	p   *pack
+	off int64
+}
+
+type cachedObject struct {
+	typ  byte
+	data string
+}
+
+// objectReader reads objects from packs and loose files.
+type objectReader struct {
+	dirs    []string // object folders: the repository's, then alternates
+	packs   []*pack
+	zr      io.ReadCloser // reused inflater
+	br      bytes.Reader
+	scratch []byte
+	// bases caches inflated pack objects (delta bases and the objects
+	// last read, which are often the bases of older versions).
+	bases      map[packKey]cachedObject
+	old        map[packKey]cachedObject
+	basesBytes int
+}
+
+// deltaCacheBytes bounds one generation of the delta-base cache.
+const deltaCacheBytes = 16 << 20
+
+func (o *objectReader) close() {
+	for _, p := range o.packs {
+		p.close()
+	}
+	o.packs = nil
+}
+
+var errNotFound = errors.New("object not found")
+
+// read returns object h's type and content, or errNotFound.
+func (o *objectReader) read(h plumbing.Hash) (byte, string, error) {
+	for _, p := range o.packs {
+		if off := p.find(h); off >= 0 {
+			return o.packObject(p, off)
+		}
+	}
+	return o.loose(h)
+}
+
+func (o *objectReader) loose(h plumbing.Hash) (byte, string, error) {
+	hex := h.String()
+	var raw []byte
+	for _, dir := range o.dirs {
+		var err error
+		raw, err = os.ReadFile(filepath.Join(dir, hex[:2], hex[2:]))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return 0, "", err
+		}
+	}
+	if raw == nil {
+		return 0, "", errNotFound
+	}
+	data, err := o.inflate(raw, -1)
+	if err != nil {
+		return 0, "", fmt.Errorf("loose object %s: %w", hex, err)
+	}
+	nul := bytes.IndexByte(data, 0)
+	if nul < 0 {
+		return 0, "", fmt.Errorf("loose object %s: no header", hex)
+	}
+	kind, size, _ := strings.Cut(string(data[:nul]), " ")
+	var typ byte
+	switch kind {
+	case "commit":
+		typ = objCommit
+	case "tree":
+		typ = objTree
+	case "blob":
+		typ = objBlob
+	case "tag":
+		typ = objTag
+	}
+	n, err := strconv.Atoi(size)
+	if typ == 0 || err != nil || n != len(data)-nul-1 {
+		return 0, "", fmt.Errorf("loose object %s: bad header %q", hex, data[:nul])
+	}
+	return typ, bytesString(data[nul+1:]), nil
+}
+
+// resetInflater points the reused zlib reader at data.
+func (o *objectReader) resetInflater(data []byte) error {
+	o.br.Reset(data)
+	if o.zr == nil {
+		zr, err := zlib.NewReader(&o.br)
+		if err != nil {
+			return err
+		}
+		o.zr = zr
+		return nil
+	}
+	return o.zr.(zlib.Resetter).Reset(&o.br, nil)
+}
+
+// inflate decompresses zlib data into a new buffer; with size >= 0 exactly
+// size bytes are expected.
+func (o *objectReader) inflate(data []byte, size int) ([]byte, error) {
+	if err := o.resetInflater(data); err != nil {
+		return nil, err
+	}
+	if size < 0 {
+		return io.ReadAll(o.zr)
+	}
+	buf := make([]byte, size)
+	if _, err := io.ReadFull(o.zr, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// inflateScratch inflates into a buffer reused by the next call.
+func (o *objectReader) inflateScratch(data []byte, size int) ([]byte, error) {
+	if err := o.resetInflater(data); err != nil {
+		return nil, err
+	}
+	if cap(o.scratch) < size {
+		o.scratch = make([]byte, size)
+	}
+	buf := o.scratch[:size]
+	if _, err := io.ReadFull(o.zr, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// header reads a pack object's header at off.
+func (p *pack) header(off int64) (typ byte, size int, dataPos int64, base int64, ref plumbing.Hash, err error) {
+	d := p.data
+	if off < 12 || off >= int64(len(d))-20 {
+		return 0, 0, 0, 0, ref, fmt.Errorf("offset %d is outside pack %s", off, p.name)
+	}
+	pos := off
+	c := d[pos]
+	pos++
+	typ = (c >> 4) & 7
+	size = int(c & 15)
+	shift := 4
+	for c&0x80 != 0 {
+		if pos >= int64(len(d)) || shift > 56 {
+			return 0, 0, 0, 0, ref, fmt.Errorf("bad object header at %d in pack %s", off, p.name)
+		}
+		c = d[pos]
+		pos++
+		size |= int(c&0x7f) << shift
+		shift += 7
+	}
+	switch typ {
+	case objOfsDelta:
+		if pos >= int64(len(d)) {
+			return 0, 0, 0, 0, ref, fmt.Errorf("bad delta offset at %d in pack %s", off, p.name)
+		}
+		c = d[pos]
+		pos++
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if pos >= int64(len(d)) {
+				return 0, 0, 0, 0, ref, fmt.Errorf("bad delta offset at %d in pack %s", off, p.name)
+			}
+			c = d[pos]
+			pos++
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		base = off - rel
+		if rel <= 0 {
+			return 0, 0, 0, 0, ref, fmt.Errorf("bad delta offset at %d in pack %s", off, p.name)
+		}
+	case objRefDelta:
+		if pos+20 > int64(len(d)) {
+			return 0, 0, 0, 0, ref, fmt.Errorf("bad delta base at %d in pack %s", off, p.name)
+		}
+		copy(ref[:], d[pos:pos+20])
+		pos += 20
+	case objCommit, objTree, objBlob, objTag:
+	default:
+		return 0, 0, 0, 0, ref, fmt.Errorf("unknown object type %d at %d in pack %s", typ, off, p.name)
+	}
+	if size > 1<<40 || pos >= int64(len(d)) {
+		return 0, 0, 0, 0, ref, fmt.Errorf("bad object header at %d in pack %s", off, p.name)
+	}
+	return typ, size, pos, base, ref, nil
+}
+
+func (o *objectReader) cacheGet(k packKey) (cachedObject, bool) {
+	if c, ok := o.bases[k]; ok {
+		return c, true
+	}
+	c, ok := o.old[k]
+	if ok {
+		o.cachePut(k, c)
+	}
+	return c, ok
+}
+
+func (o *objectReader) cachePut(k packKey, c cachedObject) {
+	if len(c.data) > deltaCacheBytes/4 {
+		return
+	}
+	if o.bases == nil || o.basesBytes+len(c.data) > deltaCacheBytes {
+		o.old = o.bases
+		o.bases = map[packKey]cachedObject{}
+		o.basesBytes = 0
+	}
+	o.bases[k] = c
+	o.basesBytes += len(c.data)
+}
+
+// packObject returns the object at off, resolving its delta chain.
+func (o *objectReader) packObject(p *pack, off int64) (byte, string, error) {
+	type link struct {
+		key     packKey
+		size    int
+		dataPos int64
+	}
+	var chain []link
+	var base cachedObject
+	key := packKey{p, off}
+	for {
+		if c, ok := o.cacheGet(key); ok {
+			base = c
+			break
+		}
+		typ, size, dataPos, baseOff, ref, err := key.p.header(key.off)
+		if err != nil {
+			return 0, "", err
+		}
+		if typ == objOfsDelta || typ == objRefDelta {
+			chain = append(chain, link{key, size, dataPos})
+			if len(chain) > 10000 {
+				return 0, "", fmt.Errorf("delta chain too long at %d in pack %s", off, p.name)
+			}
+			if typ == objOfsDelta {
+				key.off = baseOff
+				continue
+			}
+			if boff := key.p.find(ref); boff >= 0 {
+				key.off = boff
+				continue
+			}
+			btyp, bdata, err := o.read(ref)
+			if err != nil {
+				if errors.Is(err, errNotFound) {
+					return 0, "", fmt.Errorf("delta base %s of an object in pack %s is missing", ref, p.name)
+				}
+				return 0, "", err
+			}
+			base = cachedObject{btyp, bdata}
+			break
+		}
+		data, err := o.inflate(key.p.data[dataPos:], size)
+		if err != nil {
+			return 0, "", fmt.Errorf("inflate object at %d in pack %s: %w", key.off, key.p.name, err)
+		}
+		base = cachedObject{typ, bytesString(data)}
+		o.cachePut(key, base)
+		break
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		l := chain[i]
+		delta, err := o.inflateScratch(l.key.p.data[l.dataPos:], l.size)
+		if err != nil {
+			return 0, "", fmt.Errorf("inflate delta at %d in pack %s: %w", l.key.off, l.key.p.name, err)
+		}
+		data, err := patchDelta(base.data, delta)
+		if err != nil {
+			return 0, "", fmt.Errorf("delta at %d in pack %s: %w", l.key.off, l.key.p.name, err)
+		}
+		base = cachedObject{base.typ, data}
+		o.cachePut(l.key, base)
+	}
+	return base.typ, base.data, nil
+}
+
+var errBadDelta = errors.New("malformed delta")
+
+// patchDelta applies a Git delta to base.
+func patchDelta(base string, delta []byte) (string, error) {
+	srcSize, n := binary.Uvarint(delta)
+	if n <= 0 || srcSize != uint64(len(base)) {
+		return "", errBadDelta
+	}
+	delta = delta[n:]
+	dstSize, n := binary.Uvarint(delta)
+	if n <= 0 || dstSize > 1<<40 {
+		return "", errBadDelta
+	}
+	delta = delta[n:]
+	out := make([]byte, 0, dstSize)
+	for len(delta) > 0 {
+		op := delta[0]
+		delta = delta[1:]
+		switch {
+		case op&0x80 != 0:
+			var off, size uint64
+			for i := range 4 {
+				if op&(1<<i) != 0 {
+					if len(delta) == 0 {
+						return "", errBadDelta
+					}
+					off |= uint64(delta[0]) << (8 * i)
+					delta = delta[1:]
+				}
+			}
+			for i := range 3 {
+				if op&(0x10<<i) != 0 {
+					if len(delta) == 0 {
+						return "", errBadDelta
+					}
+					size |= uint64(delta[0]) << (8 * i)
+					delta = delta[1:]
+				}
+			}
+			if size == 0 {
+				size = 0x10000
+			}
+			if off+size > uint64(len(base)) || uint64(len(out))+size > dstSize {
+				return "", errBadDelta
+			}
+			out = append(out, base[off:off+size]...)
+		case op != 0:
+			if int(op) > len(delta) || uint64(len(out))+uint64(op) > dstSize {
+				return "", errBadDelta
+			}
+			out = append(out, delta[:op]...)
+			delta = delta[op:]
+		default:
+			return "", errBadDelta
+		}
+	}
+	if uint64(len(out)) != dstSize {
+		return "", errBadDelta
+	}
+	return bytesString(out), nil
+}
+
+// bytesString makes a string of b without copying; b must not be changed
+// afterwards (every caller hands over a buffer it no longer uses).
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
