@@ -149,6 +149,8 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
 		newInitCmd(env, g, nil),
 		newNewCmd(env, g, nil),
 		newPolicyCmd(env, g),
+		newAuditCmd(env, g),
+		newShowCmd(env, g),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

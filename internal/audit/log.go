@@ -1,0 +1,267 @@
+// Package audit reads an SMS repository's Git history for auditors: each
+// record's trail (who changed what, when, through which pull request, with
+// the fields that changed) and a record as it stood at any revision or
+// date. It reads history through gitrepo and records through records.
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/records"
+)
+
+// Options select the trail.
+type Options struct {
+	// Rev is where the history starts ("" is HEAD).
+	Rev string
+	// ID selects one record: "CHG-2026-0007", or "service/web" when an ID
+	// is used by several kinds.
+	ID string
+	// Kind selects every record of a kind ("change" or "changes").
+	Kind string
+	// Paths is a glob over repository paths (** crosses folders); it also
+	// admits files that are not records. Default: record files.
+	Paths string
+	// Since and Until bound the commit times (zero: open).
+	Since, Until time.Time
+	// AllCommits walks every reachable commit, not just the first-parent
+	// line.
+	AllCommits bool
+	// Sub is the SMS repository's folder inside the Git work tree.
+	Sub string
+}
+
+// Entry is one change of one file in one commit.
+type Entry struct {
+	Commit         string    `json:"commit"`
+	Path           string    `json:"path"`
+	Status         string    `json:"status"`
+	OldPath        string    `json:"old_path,omitempty"`
+	Kind           string    `json:"kind,omitempty"`
+	ID             string    `json:"id,omitempty"`
+	AuthorName     string    `json:"author_name"`
+	AuthorEmail    string    `json:"author_email"`
+	AuthorTime     time.Time `json:"author_time"`
+	CommitterName  string    `json:"committer_name"`
+	CommitterEmail string    `json:"committer_email"`
+	CommitTime     time.Time `json:"commit_time"`
+	Subject        string    `json:"subject"`
+	PR             *int      `json:"pr"`
+	Signature      string    `json:"signature,omitempty"`
+	// Changes are the record's fields that differ from the parent's version.
+	Changes []records.FieldChange `json:"changes"`
+	// Note says why Changes could not be computed (a file that is not a
+	// record, or one that did not parse).
+	Note string `json:"note,omitempty"`
+}
+
+// ErrNoMatch is returned when the selection names nothing that ever existed.
+var ErrNoMatch = errors.New("no commit changed what the selection names")
+
+// Log returns the trail, newest first.
+func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {
+	match, err := matcher(opts)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	err = repo.History(gitrepo.HistoryOptions{
+		Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
+		Renames: true, Sub: opts.Sub, Match: match.path,
+	}, func(c *gitrepo.HistoryCommit) error {
+		for _, fc := range c.Changes {
+			e, ok, err := entry(repo, c, fc, match)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func entry(repo *gitrepo.Repo, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, m *selection) (Entry, bool, error) {
+	e := Entry{
+		Commit: c.Hash, Path: fc.Path, Status: string(fc.Status),
+		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, AuthorTime: c.Author.When,
+		CommitterName: c.Committer.Name, CommitterEmail: c.Committer.Email, CommitTime: c.Committer.When,
+		Subject: c.Subject, Signature: c.Signature, Changes: []records.FieldChange{},
+	}
+	if fc.Status == 'R' {
+		e.OldPath = fc.OldPath
+	}
+	if c.PR > 0 {
+		pr := c.PR
+		e.PR = &pr
+	}
+	read := func(path, blob string) ([]byte, string, string, error) {
+		if blob == "" {
+			return nil, "", "", nil
+		}
+		src, err := repo.Blob(blob)
+		if err != nil {
+			return nil, "", "", err
+		}
+		k, id, data, err := records.Data(path, src)
+		if err != nil {
+			return nil, "", "", errNotRecord{err}
+		}
+		return data, k.Name, id, nil
+	}
+	before, k1, id1, err1 := read(fc.OldPath, fc.OldBlob)
+	after, k2, id2, err2 := read(fc.Path, fc.NewBlob)
+	for _, err := range []error{err1, err2} {
+		var nr errNotRecord
+		if err != nil && !errors.As(err, &nr) {
+			return e, false, err
+		}
+	}
+	e.Kind, e.ID = k2, id2
+	if e.Kind == "" {
+		e.Kind, e.ID = k1, id1
+	}
+	if !m.record(e.Kind, e.ID, fc.Path, fc.OldPath) {
+		return e, false, nil
+	}
+	switch {
+	case err1 != nil || err2 != nil:
+		e.Note = "not a record: " + firstErr(err1, err2).Error()
+	default:
+		// An added or deleted record shows each of its fields, not one
+		// whole value.
+		if before == nil {
+			before = []byte("{}")
+		}
+		if after == nil {
+			after = []byte("{}")
+		}
+		changes, err := records.Diff(before, after)
+		if err != nil {
+			e.Note = err.Error()
+		} else if changes != nil {
+			e.Changes = changes
+		}
+	}
+	return e, true, nil
+}
+
+type errNotRecord struct{ err error }
+
+func (e errNotRecord) Error() string { return e.err.Error() }
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// selection decides which paths and records a trail shows.
+type selection struct {
+	glob *regexp.Regexp
+	kind string
+	id   string
+}
+
+func matcher(opts Options) (*selection, error) {
+	s := &selection{}
+	if opts.Paths != "" {
+		re, err := Glob(opts.Paths)
+		if err != nil {
+			return nil, err
+		}
+		s.glob = re
+	}
+	if opts.Kind != "" {
+		k, ok := records.LookupKind(opts.Kind)
+		if !ok && opts.Kind != "sms" {
+			return nil, fmt.Errorf("unknown kind %q; the kinds are %s", opts.Kind, strings.Join(records.KindNames(), ", "))
+		}
+		s.kind = k.Name
+		if opts.Kind == "sms" {
+			s.kind = "sms"
+		}
+	}
+	if opts.ID != "" {
+		kind, id, ok := strings.Cut(opts.ID, "/")
+		if ok {
+			k, found := records.LookupKind(kind)
+			if !found {
+				return nil, fmt.Errorf("unknown kind %q in %q", kind, opts.ID)
+			}
+			if s.kind != "" && s.kind != k.Name {
+				return nil, fmt.Errorf("%s is not a %s", opts.ID, s.kind)
+			}
+			s.kind, s.id = k.Name, id
+		} else {
+			s.id = kind
+		}
+	}
+	return s, nil
+}
+
+// path is the cheap filter the history walk applies before reading blobs.
+func (s *selection) path(p string) bool {
+	if s.glob != nil {
+		return s.glob.MatchString(p)
+	}
+	k, id, ok := records.ParsePath(p)
+	if !ok {
+		return p == "sms.cue" && (s.kind == "" || s.kind == "sms") && (s.id == "" || s.id == "sms")
+	}
+	return (s.kind == "" || s.kind == k.Name) && (s.id == "" || s.id == id)
+}
+
+// record is the filter on what the file held.
+func (s *selection) record(kind, id, path, oldPath string) bool {
+	if s.glob != nil && s.kind == "" && s.id == "" {
+		return true
+	}
+	return (s.kind == "" || s.kind == kind) && (s.id == "" || s.id == id)
+}
+
+// Glob compiles a path glob: * and ? stay within a folder, ** crosses
+// folders, {a,b} is not supported.
+func Glob(g string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(g); i++ {
+		switch c := g[i]; c {
+		case '*':
+			if i+1 < len(g) && g[i+1] == '*' {
+				i++
+				if i+1 < len(g) && g[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?")
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, fmt.Errorf("path glob %q: %w", g, err)
+	}
+	return re, nil
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/audit"
+	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/render"
+)
+
+// parseWhen reads a --since/--until/--at value: RFC 3339, or a date; a
+// date as an upper bound means the end of that day (UTC).
+func parseWhen(flag, s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if endOfDay {
+			t = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		return t, nil
+	}
+	return time.Time{}, usageErrorf("--%s %q: give an RFC 3339 time or a YYYY-MM-DD date", flag, s)
+}
+
+// openHistory opens the Git repository of the SMS the command runs in and
+// the SMS's folder inside it.
+func openHistory(env *Env, g *globals) (*gitrepo.Repo, string, error) {
+	dir := g.repoDir(env)
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, "", &exitError{code: ExitError, err: err}
+	}
+	sub, err := repo.RelPath(dir)
+	if err != nil {
+		return nil, "", &exitError{code: ExitError, err: err}
+	}
+	return repo, sub, nil
+}
+
+func newAuditCmd(env *Env, g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Read the SMS's Git history for auditors",
+		Example: `  smsctl audit log CHG-2026-0007
+  smsctl audit log --kind change --since 2026-01-01 -o csv > changes.csv`,
+	}
+	cmd.AddCommand(newAuditLogCmd(env, g))
+	return cmd
+}
+
+func newAuditLogCmd(env *Env, g *globals) *cobra.Command {
+	var opts audit.Options
+	var since, until, output string
+	cmd := &cobra.Command{
+		Use:   "log [ID]",
+		Short: "Each record's trail: who changed which fields, when, through which pull request",
+		Long: `Log lists, newest first, every commit on the first-parent line (or every commit
+with --all-commits) that changed the selected records, with author,
+committer, times, the pull request it came through and, for each record,
+the fields that changed: a semantic diff of the record's value at the
+parent and at the commit, not a text diff.
+
+Select with an ID (CHG-2026-0007, or kind/ID when an ID is used by several
+kinds), --kind, or --paths with a glob (** crosses folders; it admits files
+that are not records too). Default: every record.`,
+		Example: `  smsctl audit log CHG-2026-0007
+  smsctl audit log --kind incident --since 2026-04-01 --until 2026-06-30
+  smsctl audit log --paths 'agreements/**' -o markdown
+  smsctl audit log -o jsonl | jq 'select(.pr == null)'`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
+			var err error
+			if opts.Since, err = parseWhen("since", since, false); err != nil {
+				return err
+			}
+			if opts.Until, err = parseWhen("until", until, true); err != nil {
+				return err
+			}
+			repo, sub, err := openHistory(env, g)
+			if err != nil {
+				return err
+			}
+			opts.Sub = sub
+			entries, err := audit.Log(repo, opts)
+			if err != nil {
+				if strings.Contains(err.Error(), "unknown kind") || strings.Contains(err.Error(), "path glob") {
+					return usageErrorf("%v", err)
+				}
+				return &exitError{code: ExitError, err: err}
+			}
+			return render.WriteAuditLog(env.Stdout, output, entries)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Kind, "kind", "", "every record of kind `K`")
+	f.StringVar(&opts.Paths, "paths", "", "paths matching `GLOB` (** crosses folders)")
+	f.StringVar(&since, "since", "", "commits made on or after `DATE` (RFC 3339 or YYYY-MM-DD)")
+	f.StringVar(&until, "until", "", "commits made on or before `DATE`")
+	f.StringVar(&opts.Rev, "rev", "", "start from Git revision `REV` (default HEAD)")
+	f.BoolVar(&opts.AllCommits, "all-commits", false, "every reachable commit, not just the first-parent line")
+	outputFlag(cmd, &output, render.AuditFormats...)
+	return cmd
+}
+
+func newShowCmd(env *Env, g *globals) *cobra.Command {
+	var at, rev, output string
+	cmd := &cobra.Command{
+		Use:   "show ID [--at DATE|REV]",
+		Short: "A record as it stood at a date or revision",
+		Long: `Show prints a record's file as it stands, or as it stood at a Git revision or
+on a date: --at takes either. For a date, the record is read from the last
+commit of the first-parent line of --rev (default HEAD) made by then; a
+date alone means the end of that day, UTC. ID is the record's ID, or
+kind/ID when an ID is used by several kinds.`,
+		Example: `  smsctl show CHG-2026-0007 --at 2026-03-01
+  smsctl show service/managed-hosting --at HEAD~10 -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var t time.Time
+			if at != "" {
+				var err error
+				if t, err = parseWhen("at", at, true); err != nil {
+					// Not a date: a revision.
+					t, rev = time.Time{}, at
+				}
+			}
+			repo, sub, err := openHistory(env, g)
+			if err != nil {
+				return err
+			}
+			v, err := audit.Show(repo, args[0], rev, t, sub)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			return writeVersion(env, output, v)
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "as it stood on `DATE` (RFC 3339 or YYYY-MM-DD) or at a Git revision")
+	cmd.Flags().StringVar(&rev, "rev", "HEAD", "the branch or revision whose history --at DATE reads")
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
+
+func writeVersion(env *Env, output string, v *audit.Version) error {
+	if output == "json" {
+		return writeJSON(env, v)
+	}
+	fmt.Fprintf(env.Stderr, "%s/%s at %s (%s): %s\n", v.Kind, v.ID, v.Commit[:12], v.CommitTime.UTC().Format(time.RFC3339), v.Path)
+	_, err := fmt.Fprint(env.Stdout, v.Source)
+	return err
+}

@@ -1,0 +1,151 @@
+package records
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/parser"
+)
+
+// Data reads one record file as it stood at some revision and returns its
+// kind, ID and value as JSON. It checks the file's shape (one record, in
+// the right place) but not the schema: a trail shows what was there, valid
+// or not.
+func Data(name string, src []byte) (Kind, string, []byte, error) {
+	if sc, ok := scanRecord(name, src); ok {
+		kind, id := SMSKind, "sms"
+		if sc.field != SMSKind.Field {
+			k, ok := kindByField(sc.field)
+			if !ok {
+				return Kind{}, "", nil, fmt.Errorf("%s: unknown kind %q", name, sc.field)
+			}
+			kind, id = k, sc.id
+		}
+		if !kind.ValidID(id) && kind.Name != SMSKind.Name {
+			return Kind{}, "", nil, fmt.Errorf("%s: invalid %s ID %q", name, kind.Name, id)
+		}
+		if want := kind.PathFor(id); want != name {
+			return Kind{}, "", nil, fmt.Errorf("%s: %s %s is in the wrong place: it belongs in %s", name, kind.Name, id, want)
+		}
+		var b bytes.Buffer
+		sc.body.appendJSON(&b)
+		return kind, id, b.Bytes(), nil
+	}
+	f, err := parser.ParseFile(name, src)
+	if err != nil {
+		return Kind{}, "", nil, fmt.Errorf("%s: %w", name, err)
+	}
+	kind, id, _, fs := (&validator{}).recordShape(name, f)
+	if len(fs) > 0 {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s", fs[0].Location(), fs[0].Message)
+	}
+	v := cuecontext.New().BuildFile(f)
+	p := cue.MakePath(cue.Str(kind.Field))
+	if kind.Name != SMSKind.Name {
+		p = cue.MakePath(cue.Str(kind.Field), cue.Str(id))
+	}
+	data, err := v.LookupPath(p).MarshalJSON()
+	if err != nil {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s %s is not plain data: %w", name, kind.Name, id, err)
+	}
+	return kind, id, data, nil
+}
+
+// FieldChange is one field of a record that differs between two versions.
+type FieldChange struct {
+	// Path is the field path, e.g. "approvals[0].by".
+	Path string `json:"path"`
+	// Old and New are JSON values; absent (nil) when the field was added
+	// or removed.
+	Old json.RawMessage `json:"old,omitempty"`
+	New json.RawMessage `json:"new,omitempty"`
+}
+
+// Diff compares two versions of a record's value (JSON; nil for none) and
+// returns the fields that differ, by path, in a stable order: object keys
+// sorted, list elements by index.
+func Diff(before, after []byte) ([]FieldChange, error) {
+	var a, b any
+	if before != nil {
+		if err := unmarshalNumber(before, &a); err != nil {
+			return nil, err
+		}
+	}
+	if after != nil {
+		if err := unmarshalNumber(after, &b); err != nil {
+			return nil, err
+		}
+	}
+	var out []FieldChange
+	diffValue(nil, a, b, before != nil, after != nil, &out)
+	return out, nil
+}
+
+func unmarshalNumber(data []byte, v *any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+func diffValue(path []string, a, b any, hasA, hasB bool, out *[]FieldChange) {
+	am, aObj := a.(map[string]any)
+	bm, bObj := b.(map[string]any)
+	if hasA && hasB && aObj && bObj {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		for _, k := range sorted {
+			av, inA := am[k]
+			bv, inB := bm[k]
+			diffValue(append(slices.Clip(path), k), av, bv, inA, inB, out)
+		}
+		return
+	}
+	al, aList := a.([]any)
+	bl, bList := b.([]any)
+	if hasA && hasB && aList && bList {
+		for i := 0; i < max(len(al), len(bl)); i++ {
+			var av, bv any
+			if i < len(al) {
+				av = al[i]
+			}
+			if i < len(bl) {
+				bv = bl[i]
+			}
+			diffValue(append(slices.Clip(path), strconv.Itoa(i)), av, bv, i < len(al), i < len(bl), out)
+		}
+		return
+	}
+	if hasA == hasB && jsonEqualValues(a, b) {
+		return
+	}
+	c := FieldChange{Path: formatPath(path)}
+	if hasA {
+		c.Old, _ = json.Marshal(a)
+	}
+	if hasB {
+		c.New, _ = json.Marshal(b)
+	}
+	*out = append(*out, c)
+}
+
+func jsonEqualValues(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
