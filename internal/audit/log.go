@@ -34,6 +34,9 @@ type Options struct {
 	AllCommits bool
 	// Sub is the SMS repository's folder inside the Git work tree.
 	Sub string
+	// Progress, when set, is called after each commit with the number of
+	// commits read so far.
+	Progress func(commits int)
 }
 
 // Entry is one change of one file in one commit.
@@ -70,10 +73,15 @@ func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {
 		return nil, err
 	}
 	var out []Entry
+	commits := 0
 	err = repo.History(gitrepo.HistoryOptions{
 		Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
 		Renames: true, Sub: opts.Sub, Match: match.path,
 	}, func(c *gitrepo.HistoryCommit) error {
+		commits++
+		if opts.Progress != nil {
+			opts.Progress(commits)
+		}
 		for _, fc := range c.Changes {
 			e, ok, err := entry(repo, c, fc, match)
 			if err != nil {

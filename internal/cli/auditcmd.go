@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -92,7 +93,9 @@ that are not records too). Default: every record.`,
 				return err
 			}
 			opts.Sub = sub
+			opts.Progress = progress(env, "commits read")
 			entries, err := audit.Log(repo, opts)
+			endProgress(env, opts.Progress)
 			if err != nil {
 				if strings.Contains(err.Error(), "unknown kind") || strings.Contains(err.Error(), "path glob") {
 					return usageErrorf("%v", err)
@@ -159,4 +162,30 @@ func writeVersion(env *Env, output string, v *audit.Version) error {
 	fmt.Fprintf(env.Stderr, "%s/%s at %s (%s): %s\n", v.Kind, v.ID, v.Commit[:12], v.CommitTime.UTC().Format(time.RFC3339), v.Path)
 	_, err := fmt.Fprint(env.Stdout, v.Source)
 	return err
+}
+
+// progress returns a counter that redraws one line on stderr at most five
+// times a second, when stderr is a terminal; nil otherwise.
+func progress(env *Env, what string) func(int) {
+	f, ok := env.Stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	var last time.Time
+	return func(n int) {
+		if now := env.Now(); now.Sub(last) >= 200*time.Millisecond {
+			last = now
+			fmt.Fprintf(f, "\r%d %s", n, what)
+		}
+	}
+}
+
+// endProgress clears the progress line.
+func endProgress(env *Env, p func(int)) {
+	if p != nil {
+		fmt.Fprint(env.Stderr, "\r\033[K")
+	}
 }
