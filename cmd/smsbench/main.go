@@ -26,6 +26,15 @@
 // with the same query, and fails if their numbers of denials differ. Its
 // RESULT line ends with denials=D.
 //
+//	smsbench history --commits 50000 --files 20000 [--runs 1]
+//
+// writes a Git repository with `git fast-import`: F change record files,
+// then N commits on main that each modify one to three of them, every 10th
+// a merge of a pull request's branch. It times `smsctl audit log --paths
+// '**' -o jsonl` against `git log --first-parent --name-status
+// --no-renames`; runs default to 1, the first (cold) run. Its RESULT line
+// has commits=N files=F in place of n=N.
+//
 // The smsctl, cue and opa binaries are built from the enclosing module (cue
 // and opa are pinned as tools in go.mod) unless --smsctl, --cue or --opa
 // name them.
@@ -60,6 +69,7 @@ type scenario struct {
 var scenarios = []scenario{
 	{"validate", "time `smsctl validate` against `cue vet ./...` on N change records", runValidate},
 	{"policy", "time `smsctl policy eval` against `opa eval` on the policy input of N change records", runPolicy},
+	{"history", "time `smsctl audit log` against `git log --first-parent` on a Git history of N commits", runHistory},
 }
 
 // commands are the subcommands that are not scenarios.
@@ -127,7 +137,7 @@ Scenarios:
 Run "smsbench SCENARIO -h" for a scenario's flags. Progress goes to stderr;
 stdout ends with one line "RESULT scenario=... n=... smsctl_s=... ref_s=...
 ratio=... smsctl_rss_mb=... ref_rss_mb=..." (the policy scenario adds
-denials=...).
+denials=...; the history scenario has commits=... files=... for n=...).
 `)
 }
 

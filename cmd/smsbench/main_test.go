@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +161,56 @@ func TestDenialCounts(t *testing.T) {
 	}
 	if _, err := opaDenials(`{"errors": [{"message": "boom"}]}`); err == nil {
 		t.Error("opa errors were not reported")
+	}
+}
+
+// TestGenerateHistory checks the shape of a generated Git history: the
+// first commit, N commits on the first-parent line, every 10th a merge of
+// a one-commit side branch.
+func TestGenerateHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git:", err)
+	}
+	dir := t.TempDir()
+	const commits, files = 200, 50
+	if err := generateHistory(context.Background(), dir, commits, files, defaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) string {
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+		if err != nil {
+			t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	merges := commits / historyMergeEvery
+	if got, want := git("rev-list", "--count", "HEAD"), strconv.Itoa(1+commits+merges); got != want {
+		t.Errorf("rev-list --count HEAD = %s, want %s", got, want)
+	}
+	if got, want := git("rev-list", "--count", "--first-parent", "HEAD"), strconv.Itoa(1+commits); got != want {
+		t.Errorf("rev-list --count --first-parent HEAD = %s, want %s", got, want)
+	}
+	log := git("log", "--first-parent", "--oneline")
+	if got := strings.Count(log, "Merge pull request"); got != merges {
+		t.Errorf("%d merges of pull requests on the first-parent line, want %d", got, merges)
+	}
+	if got := git("branch", "--show-current"); got != "main" {
+		t.Errorf("branch %q, want main", got)
+	}
+	if got := git("ls-files", "changes"); strings.Count(got, "\n")+1 != files {
+		t.Errorf("%d files tracked, want %d", strings.Count(got, "\n")+1, files)
+	}
+	if got := git("status", "--porcelain"); got != "" {
+		t.Errorf("work tree not clean:\n%s", got)
+	}
+	// Deterministic: the same seed gives the same commits.
+	again := t.TempDir()
+	if err := generateHistory(context.Background(), again, commits, files, defaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	head := git("rev-parse", "HEAD")
+	out, err := exec.Command("git", "-C", again, "rev-parse", "HEAD").Output()
+	if err != nil || strings.TrimSpace(string(out)) != head {
+		t.Errorf("second generation's HEAD = %s (%v), want %s", out, err, head)
 	}
 }

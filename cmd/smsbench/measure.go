@@ -148,6 +148,10 @@ type command struct {
 	// exits are the exit codes besides 0 that count as success, such as
 	// 1 for findings.
 	exits []int
+	// discard sends stdout to /dev/null instead of keeping it, for
+	// commands whose output is large and not looked at: keeping it would
+	// grow smsbench and, with it, the RSS floor of the commands after.
+	discard bool
 }
 
 func (c command) String() string {
@@ -214,6 +218,9 @@ func runOnce(ctx context.Context, c command) (time.Duration, int64, string, int,
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if c.discard {
+		cmd.Stdout = nil // /dev/null
+	}
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
