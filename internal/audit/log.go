@@ -68,13 +68,26 @@ var ErrNoMatch = errors.New("no commit changed what the selection names")
 
 // Log returns the trail, newest first.
 func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {
-	match, err := matcher(opts)
+	var out []Entry
+	err := Each(repo, opts, func(e Entry) error {
+		out = append(out, e)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []Entry
+	return out, nil
+}
+
+// Each calls fn with each entry of the trail, newest first, as the history
+// is read, so a long trail is never held in memory whole.
+func Each(repo *gitrepo.Repo, opts Options, fn func(Entry) error) error {
+	match, err := matcher(opts)
+	if err != nil {
+		return err
+	}
 	commits := 0
-	err = repo.History(gitrepo.HistoryOptions{
+	return repo.History(gitrepo.HistoryOptions{
 		Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
 		Renames: true, Sub: opts.Sub, Match: match.path,
 	}, func(c *gitrepo.HistoryCommit) error {
@@ -88,15 +101,13 @@ func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {
 				return err
 			}
 			if ok {
-				out = append(out, e)
+				if err := fn(e); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 func entry(repo *gitrepo.Repo, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, m *selection) (Entry, bool, error) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"strings"
@@ -94,15 +95,24 @@ that are not records too). Default: every record.`,
 			}
 			opts.Sub = sub
 			opts.Progress = progress(env, "commits read")
-			entries, err := audit.Log(repo, opts)
+			out := bufio.NewWriterSize(env.Stdout, 64<<10)
+			aw, err := render.NewAuditWriter(out, output)
+			if err != nil {
+				return err
+			}
+			err = audit.Each(repo, opts, aw.Write)
 			endProgress(env, opts.Progress)
 			if err != nil {
+				out.Flush()
 				if strings.Contains(err.Error(), "unknown kind") || strings.Contains(err.Error(), "path glob") {
 					return usageErrorf("%v", err)
 				}
 				return &exitError{code: ExitError, err: err}
 			}
-			return render.WriteAuditLog(env.Stdout, output, entries)
+			if err := aw.Close(); err != nil {
+				return err
+			}
+			return out.Flush()
 		},
 	}
 	f := cmd.Flags()

@@ -15,73 +15,125 @@ import (
 // AuditFormats are the formats of `smsctl audit log`.
 var AuditFormats = []string{"text", "json", "jsonl", "csv", "markdown"}
 
-// WriteAuditLog writes a trail, newest first.
-func WriteAuditLog(w io.Writer, format string, entries []audit.Entry) error {
-	if entries == nil {
-		entries = []audit.Entry{}
-	}
+// AuditWriter writes a trail entry by entry, so a long trail streams.
+type AuditWriter struct {
+	w      io.Writer
+	format string
+	csv    *csv.Writer
+	n      int
+}
+
+// NewAuditWriter starts a trail in one of AuditFormats.
+func NewAuditWriter(w io.Writer, format string) (*AuditWriter, error) {
+	a := &AuditWriter{w: w, format: format}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		_, err := io.WriteString(w, "[")
+		return a, err
+	case "csv":
+		a.csv = csv.NewWriter(w)
+		return a, a.csv.Write([]string{"commit", "commit_time", "pr", "status", "path", "old_path", "kind", "id", "author_name", "author_email", "author_time", "committer_name", "field", "old", "new"})
+	case "markdown":
+		_, err := io.WriteString(w, "| When | Commit | PR | Record | Change | Author | Fields |\n|---|---|---|---|---|---|---|\n")
+		return a, err
+	case "text", "jsonl":
+		return a, nil
+	}
+	return nil, fmt.Errorf("unknown output format %q", format)
+}
+
+// Write writes one entry.
+func (a *AuditWriter) Write(e audit.Entry) error {
+	a.n++
+	w := a.w
+	switch a.format {
+	case "json":
+		data, err := json.MarshalIndent(e, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := "\n  "
+		if a.n > 1 {
+			sep = ",\n  "
+		}
+		_, err = fmt.Fprintf(w, "%s%s", sep, data)
+		return err
 	case "jsonl":
-		enc := json.NewEncoder(w)
-		for _, e := range entries {
-			if err := enc.Encode(e); err != nil {
+		return json.NewEncoder(w).Encode(e)
+	case "csv":
+		base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName}
+		if len(e.Changes) == 0 {
+			if err := a.csv.Write(append(base, "", "", "")); err != nil {
+				return err
+			}
+		}
+		for _, c := range e.Changes {
+			if err := a.csv.Write(append(append([]string{}, base...), c.Path, string(c.Old), string(c.New))); err != nil {
 				return err
 			}
 		}
 		return nil
-	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"commit", "commit_time", "pr", "status", "path", "old_path", "kind", "id", "author_name", "author_email", "author_time", "committer_name", "field", "old", "new"})
-		for _, e := range entries {
-			base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName}
-			if len(e.Changes) == 0 {
-				_ = cw.Write(append(base, "", "", ""))
-			}
-			for _, c := range e.Changes {
-				_ = cw.Write(append(append([]string{}, base...), c.Path, string(c.Old), string(c.New)))
-			}
-		}
-		cw.Flush()
-		return cw.Error()
 	case "markdown":
-		fmt.Fprintf(w, "| When | Commit | PR | Record | Change | Author | Fields |\n|---|---|---|---|---|---|---|\n")
-		for _, e := range entries {
-			var fields []string
-			for _, c := range e.Changes {
-				fields = append(fields, fmt.Sprintf("`%s`: %s → %s", c.Path, mdValue(c.Old), mdValue(c.New)))
-			}
-			if e.Note != "" {
-				fields = append(fields, e.Note)
-			}
-			fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s | %s | %s |\n",
-				e.CommitTime.UTC().Format("2006-01-02 15:04"), e.Commit[:12], prString(e.PR), mdCell(recordName(e)),
-				mdCell(statusWord(e)), mdCell(e.AuthorName), mdCell(strings.Join(fields, "; ")))
+		var fields []string
+		for _, c := range e.Changes {
+			fields = append(fields, fmt.Sprintf("`%s`: %s → %s", c.Path, mdValue(c.Old), mdValue(c.New)))
 		}
-		return nil
-	case "text":
-		for _, e := range entries {
-			pr := ""
-			if e.PR != nil {
-				pr = fmt.Sprintf(" (#%d)", *e.PR)
-			}
-			fmt.Fprintf(w, "%s %s %s %s%s\n", e.Commit[:12], e.CommitTime.UTC().Format("2006-01-02 15:04"), statusWord(e), recordName(e), pr)
-			fmt.Fprintf(w, "    author %s <%s>, %s; committed by %s\n", e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName)
-			fmt.Fprintf(w, "    %s\n", e.Subject)
-			for _, c := range e.Changes {
-				fmt.Fprintf(w, "    %s: %s -> %s\n", c.Path, textValue(c.Old), textValue(c.New))
-			}
-			if e.Note != "" {
-				fmt.Fprintf(w, "    (%s)\n", e.Note)
-			}
+		if e.Note != "" {
+			fields = append(fields, e.Note)
 		}
-		_, err := fmt.Fprintf(w, "%s\n", plural(len(entries), "change"))
+		_, err := fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s | %s | %s |\n",
+			e.CommitTime.UTC().Format("2006-01-02 15:04"), e.Commit[:12], prString(e.PR), mdCell(recordName(e)),
+			mdCell(statusWord(e)), mdCell(e.AuthorName), mdCell(strings.Join(fields, "; ")))
 		return err
 	}
-	return fmt.Errorf("unknown output format %q", format)
+	pr := ""
+	if e.PR != nil {
+		pr = fmt.Sprintf(" (#%d)", *e.PR)
+	}
+	fmt.Fprintf(w, "%s %s %s %s%s\n", e.Commit[:12], e.CommitTime.UTC().Format("2006-01-02 15:04"), statusWord(e), recordName(e), pr)
+	fmt.Fprintf(w, "    author %s <%s>, %s; committed by %s\n", e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName)
+	fmt.Fprintf(w, "    %s\n", e.Subject)
+	for _, c := range e.Changes {
+		fmt.Fprintf(w, "    %s: %s -> %s\n", c.Path, textValue(c.Old), textValue(c.New))
+	}
+	if e.Note != "" {
+		fmt.Fprintf(w, "    (%s)\n", e.Note)
+	}
+	return nil
+}
+
+// Close ends the trail.
+func (a *AuditWriter) Close() error {
+	switch a.format {
+	case "json":
+		end := "\n]\n"
+		if a.n == 0 {
+			end = "]\n"
+		}
+		_, err := io.WriteString(a.w, end)
+		return err
+	case "csv":
+		a.csv.Flush()
+		return a.csv.Error()
+	case "text":
+		_, err := fmt.Fprintf(a.w, "%s\n", plural(a.n, "change"))
+		return err
+	}
+	return nil
+}
+
+// WriteAuditLog writes a whole trail, newest first.
+func WriteAuditLog(w io.Writer, format string, entries []audit.Entry) error {
+	a, err := NewAuditWriter(w, format)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := a.Write(e); err != nil {
+			return err
+		}
+	}
+	return a.Close()
 }
 
 func prString(pr *int) string {
