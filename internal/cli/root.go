@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -40,12 +39,6 @@ func Main() int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "smsctl: %v\n", err)
 		return ExitError
-	}
-	// smsctl is a short-lived batch process whose live heap is the whole
-	// SMS: collecting less often trades some memory for time (about 10% at
-	// 20,000 records). GOGC, when set, still decides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
 	}
 	now := time.Now
 	// SMSCTL_NOW fixes the clock (RFC 3339), so output that depends on the

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -106,6 +107,12 @@ a policy that does not compile, ...).`,
 }
 
 func validateRun(opts *validateOptions) error {
+	// Validation holds the whole SMS in memory at once: collecting less
+	// often trades some memory for time (about 10% at 20,000 records).
+	// GOGC, when set, still decides.
+	if opts.env.Getenv == nil || opts.env.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	fsys, revision, err := openSMS(opts.absDir, opts.dir, opts.rev)
 	if err != nil {
 		return err
