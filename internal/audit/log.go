@@ -124,68 +124,35 @@ func entry(repo *gitrepo.Repo, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, 
 		pr := c.PR
 		e.PR = &pr
 	}
-	read := func(path, blob string) ([]byte, string, string, error) {
-		if blob == "" {
-			return nil, "", "", nil
+	blob := func(hash string) ([]byte, error) {
+		if hash == "" {
+			return nil, nil
 		}
-		src, err := repo.Blob(blob)
-		if err != nil {
-			return nil, "", "", err
-		}
-		k, id, data, err := records.Data(path, src)
-		if err != nil {
-			return nil, "", "", errNotRecord{err}
-		}
-		return data, k.Name, id, nil
+		return repo.Blob(hash)
 	}
-	before, k1, id1, err1 := read(fc.OldPath, fc.OldBlob)
-	after, k2, id2, err2 := read(fc.Path, fc.NewBlob)
-	for _, err := range []error{err1, err2} {
-		var nr errNotRecord
-		if err != nil && !errors.As(err, &nr) {
-			return e, false, err
+	before, err := blob(fc.OldBlob)
+	if err != nil {
+		return e, false, err
+	}
+	after, err := blob(fc.NewBlob)
+	if err != nil {
+		return e, false, err
+	}
+	kind, id, changes, err := records.DiffFiles(fc.OldPath, before, fc.Path, after)
+	if err != nil {
+		// Not a record (or not one that parses): name it by its path.
+		if k, pid, ok := records.ParsePath(fc.Path); ok {
+			kind, id = k, pid
 		}
+		e.Note = "not a record: " + err.Error()
+	} else if changes != nil {
+		e.Changes = changes
 	}
-	e.Kind, e.ID = k2, id2
-	if e.Kind == "" {
-		e.Kind, e.ID = k1, id1
-	}
+	e.Kind, e.ID = kind.Name, id
 	if !m.record(e.Kind, e.ID, fc.Path, fc.OldPath) {
 		return e, false, nil
 	}
-	switch {
-	case err1 != nil || err2 != nil:
-		e.Note = "not a record: " + firstErr(err1, err2).Error()
-	default:
-		// An added or deleted record shows each of its fields, not one
-		// whole value.
-		if before == nil {
-			before = []byte("{}")
-		}
-		if after == nil {
-			after = []byte("{}")
-		}
-		changes, err := records.Diff(before, after)
-		if err != nil {
-			e.Note = err.Error()
-		} else if changes != nil {
-			e.Changes = changes
-		}
-	}
 	return e, true, nil
-}
-
-type errNotRecord struct{ err error }
-
-func (e errNotRecord) Error() string { return e.err.Error() }
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
 
 // selection decides which paths and records a trail shows.

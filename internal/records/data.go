@@ -149,3 +149,118 @@ func jsonEqualValues(a, b any) bool {
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
+
+// DiffFiles compares two versions of a record file (nil for none) and
+// returns the kind and ID of the record and the fields that differ. Files
+// the literal scanner reads are compared on their syntax trees directly;
+// others go through Data and Diff.
+func DiffFiles(oldPath string, oldSrc []byte, newPath string, newSrc []byte) (Kind, string, []FieldChange, error) {
+	a, okA := scanVersion(oldPath, oldSrc)
+	b, okB := scanVersion(newPath, newSrc)
+	if okA && okB {
+		k, id := a.kind, a.id
+		if newSrc != nil {
+			k, id = b.kind, b.id
+		}
+		var out []FieldChange
+		diffNodes(nil, a.body, b.body, &out)
+		return k, id, out, nil
+	}
+	var before, after []byte
+	var k Kind
+	var id string
+	for _, v := range []struct {
+		path string
+		src  []byte
+		dst  *[]byte
+	}{{oldPath, oldSrc, &before}, {newPath, newSrc, &after}} {
+		if v.src == nil {
+			*v.dst = []byte("{}")
+			continue
+		}
+		kk, ii, data, err := Data(v.path, v.src)
+		if err != nil {
+			return Kind{}, "", nil, err
+		}
+		k, id, *v.dst = kk, ii, data
+	}
+	changes, err := Diff(before, after)
+	return k, id, changes, err
+}
+
+type version struct {
+	kind Kind
+	id   string
+	body *node
+}
+
+// scanVersion reads a record file with the literal scanner; a missing file
+// is an empty record.
+func scanVersion(path string, src []byte) (version, bool) {
+	if src == nil {
+		return version{body: &node{kind: nStruct}}, true
+	}
+	sc, ok := scanRecord(path, src)
+	if !ok {
+		return version{}, false
+	}
+	kind, id := SMSKind, "sms"
+	if sc.field != SMSKind.Field {
+		if kind, ok = kindByField(sc.field); !ok || !kind.ValidID(sc.id) {
+			return version{}, false
+		}
+		id = sc.id
+	}
+	if kind.PathFor(id) != path {
+		return version{}, false
+	}
+	return version{kind: kind, id: id, body: sc.body}, true
+}
+
+// diffNodes is Diff on syntax trees: object keys in sorted order, list
+// elements by index, a leaf or subtree reported whole where it differs.
+func diffNodes(path []string, a, b *node, out *[]FieldChange) {
+	switch {
+	case a != nil && b != nil && a.kind == nStruct && b.kind == nStruct:
+		keys := make([]string, 0, len(a.fields)+len(b.fields))
+		for _, f := range a.fields {
+			keys = append(keys, f.name)
+		}
+		for _, f := range b.fields {
+			if a.field(f.name) == nil {
+				keys = append(keys, f.name)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			diffNodes(append(slices.Clip(path), k), a.field(k), b.field(k), out)
+		}
+		return
+	case a != nil && b != nil && a.kind == nList && b.kind == nList:
+		for i := 0; i < max(len(a.elems), len(b.elems)); i++ {
+			var x, y *node
+			if i < len(a.elems) {
+				x = a.elems[i]
+			}
+			if i < len(b.elems) {
+				y = b.elems[i]
+			}
+			diffNodes(append(slices.Clip(path), strconv.Itoa(i)), x, y, out)
+		}
+		return
+	}
+	ja, jb := nodeJSON(a), nodeJSON(b)
+	if bytes.Equal(ja, jb) {
+		return
+	}
+	*out = append(*out, FieldChange{Path: formatPath(path), Old: ja, New: jb})
+}
+
+func nodeJSON(n *node) json.RawMessage {
+	if n == nil {
+		return nil
+	}
+	var b bytes.Buffer
+	n.appendJSON(&b)
+	return b.Bytes()
+}

@@ -1,7 +1,9 @@
 package records
 
 import (
+	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -61,4 +63,62 @@ func TestDiff(t *testing.T) {
 			t.Errorf("%s -> %s: %q, want %q", tt.old, tt.new, s, tt.want)
 		}
 	}
+}
+
+// DiffFiles on syntax trees gives what Diff gives on the JSON values.
+func TestDiffFilesAgreesWithDiff(t *testing.T) {
+	a, err := os.ReadFile("../../examples/acme/changes/2026/CHG-2026-0001.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := "changes/2026/CHG-2026-0001.cue"
+	variants := [][]byte{a, nil}
+	mutations(t, p, a, func(v []byte) { variants = append(variants, v) })
+	n := 0
+	for _, x := range variants[:40] {
+		for _, y := range variants {
+			_, _, got, err := DiffFiles(p, x, p, y)
+			if err != nil {
+				continue
+			}
+			var dx, dy []byte = []byte("{}"), []byte("{}")
+			if x != nil {
+				if _, _, dx, err = Data(p, x); err != nil {
+					continue
+				}
+			}
+			if y != nil {
+				if _, _, dy, err = Data(p, y); err != nil {
+					continue
+				}
+			}
+			want, err := Diff(dx, dy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d changes, want %d:\n%v\n%v", len(got), len(want), got, want)
+			}
+			for i := range got {
+				if got[i].Path != want[i].Path || !jsonSame(got[i].Old, want[i].Old) || !jsonSame(got[i].New, want[i].New) {
+					t.Fatalf("change %d: %s %s %s, want %s %s %s", i, got[i].Path, got[i].Old, got[i].New, want[i].Path, want[i].Old, want[i].New)
+				}
+			}
+			n++
+		}
+	}
+	if n < 1000 {
+		t.Errorf("compared %d pairs", n)
+	}
+}
+
+func jsonSame(a, b []byte) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
