@@ -163,6 +163,12 @@ func generateHistory(ctx context.Context, dir string, commits, files int, seed u
 	if err := git(nil, "update-ref", "-d", "refs/heads/pr"); err != nil && commits >= historyMergeEvery {
 		return err
 	}
+	// fast-import writes a pack of its own making; a real repository's
+	// objects are packed by git gc. Repack, so both tools read the kind of
+	// pack they would meet.
+	if err := git(nil, "repack", "-a", "-d", "-q"); err != nil {
+		return err
+	}
 	return git(nil, "reset", "-q", "--hard")
 }
 

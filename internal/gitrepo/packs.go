@@ -240,6 +240,10 @@ type objectReader struct {
 	bases      map[packKey]cachedObject
 	old        map[packKey]cachedObject
 	basesBytes int
+	// blobs, oldBlobs and blobsBytes are the same for blobs.
+	blobs      map[packKey]cachedObject
+	oldBlobs   map[packKey]cachedObject
+	blobsBytes int
 }
 
 // deltaCacheBytes bounds one generation of the delta-base cache.
@@ -413,7 +417,13 @@ func (o *objectReader) cacheGet(k packKey) (cachedObject, bool) {
 	if c, ok := o.bases[k]; ok {
 		return c, true
 	}
+	if c, ok := o.blobs[k]; ok {
+		return c, true
+	}
 	c, ok := o.old[k]
+	if !ok {
+		c, ok = o.oldBlobs[k]
+	}
 	if ok {
 		o.cachePut(k, c)
 	}
@@ -424,13 +434,19 @@ func (o *objectReader) cachePut(k packKey, c cachedObject) {
 	if len(c.data) > deltaCacheBytes/4 {
 		return
 	}
-	if o.bases == nil || o.basesBytes+len(c.data) > deltaCacheBytes {
-		o.old = o.bases
-		o.bases = map[packKey]cachedObject{}
-		o.basesBytes = 0
+	// Blobs have a cache of their own: reading many blobs (an audit trail
+	// reads two per change) must not push out the trees the walk reuses.
+	bases, old, n := &o.bases, &o.old, &o.basesBytes
+	if c.typ == objBlob {
+		bases, old, n = &o.blobs, &o.oldBlobs, &o.blobsBytes
 	}
-	o.bases[k] = c
-	o.basesBytes += len(c.data)
+	if *bases == nil || *n+len(c.data) > deltaCacheBytes {
+		*old = *bases
+		*bases = map[packKey]cachedObject{}
+		*n = 0
+	}
+	(*bases)[k] = c
+	*n += len(c.data)
 }
 
 // packObject returns the object at off, resolving its delta chain.
