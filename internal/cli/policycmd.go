@@ -23,13 +23,7 @@ func parseNow(env *Env, s string) (time.Time, error) {
 	if s == "" {
 		return env.Now(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usageErrorf("--now %q: give an RFC 3339 time or a YYYY-MM-DD date", s)
+	return parseWhen("now", s, false)
 }
 
 // policyModules returns the built-in rule modules and, when policyFS is an

@@ -18,24 +18,10 @@ import (
 // the right place) but not the schema: a trail shows what was there, valid
 // or not.
 func Data(name string, src []byte) (Kind, string, []byte, error) {
-	if sc, ok := scanRecord(name, src); ok {
-		kind, id := SMSKind, "sms"
-		if sc.field != SMSKind.Field {
-			k, ok := kindByField(sc.field)
-			if !ok {
-				return Kind{}, "", nil, fmt.Errorf("%s: unknown kind %q", name, sc.field)
-			}
-			kind, id = k, sc.id
-		}
-		if !kind.ValidID(id) && kind.Name != SMSKind.Name {
-			return Kind{}, "", nil, fmt.Errorf("%s: invalid %s ID %q", name, kind.Name, id)
-		}
-		if want := kind.PathFor(id); want != name {
-			return Kind{}, "", nil, fmt.Errorf("%s: %s %s is in the wrong place: it belongs in %s", name, kind.Name, id, want)
-		}
+	if v, ok := scanVersion(name, src); ok && src != nil {
 		var b bytes.Buffer
-		sc.body.appendJSON(&b)
-		return kind, id, b.Bytes(), nil
+		v.body.appendJSON(&b)
+		return v.kind, v.id, b.Bytes(), nil
 	}
 	f, err := parser.ParseFile(name, src)
 	if err != nil {
