@@ -1,0 +1,134 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// CommentMarker is the hidden line that marks smsctl's pull-request comment,
+// so a later run edits it instead of adding another.
+const CommentMarker = "<!-- smsctl:validate -->"
+
+// maxCommentBytes is GitHub's limit on a comment body (65,536 characters).
+const maxCommentBytes = 65000
+
+// UpsertComment creates smsctl's comment on pull request number, or edits
+// the one that carries CommentMarker. It returns the comment's URL and
+// whether it was created.
+func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body string) (string, bool, error) {
+	what := fmt.Sprintf("comment on pull request %s#%d", repo, number)
+	if len(body) > maxCommentBytes {
+		cut := strings.LastIndex(body[:maxCommentBytes], "\n")
+		if cut < 0 {
+			cut = maxCommentBytes
+		}
+		body = body[:cut] + "\n\n… (cut to GitHub's comment size limit; run `smsctl validate` for every finding)\n"
+	}
+	body = CommentMarker + "\n" + body
+	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	var found *gh.IssueComment
+	for found == nil {
+		cs, resp, err := c.gh.Issues.ListComments(ctx, repo.Owner, repo.Name, number, opts)
+		if err != nil {
+			return "", false, c.explain(what, err)
+		}
+		for _, cm := range cs {
+			if strings.Contains(cm.GetBody(), CommentMarker) {
+				found = cm
+				break
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if found != nil {
+		cm, _, err := c.gh.Issues.EditComment(ctx, repo.Owner, repo.Name, found.GetID(), &gh.IssueComment{Body: &body})
+		if err != nil {
+			return "", false, c.explain(what, err)
+		}
+		return cm.GetHTMLURL(), false, nil
+	}
+	cm, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, number, &gh.IssueComment{Body: &body})
+	if err != nil {
+		return "", false, c.explain(what, err)
+	}
+	return cm.GetHTMLURL(), true, nil
+}
+
+// Annotation is one finding placed on a file of a check run.
+type Annotation struct {
+	Path      string
+	Line      int
+	Level     string // notice, warning or failure
+	Title     string
+	Message   string
+	RawDetail string
+}
+
+// CheckRun is a completed check run to create.
+type CheckRun struct {
+	Name    string
+	HeadSHA string
+	// Conclusion is success, failure or neutral.
+	Conclusion  string
+	Title       string
+	Summary     string
+	Annotations []Annotation
+}
+
+// maxAnnotations is how many annotations GitHub takes per request.
+const maxAnnotations = 50
+
+// CreateCheckRun creates a completed check run with the annotations (the
+// first 50 with the run, the rest in updates of 50, as GitHub requires). It
+// returns the run's URL.
+func (c *Client) CreateCheckRun(ctx context.Context, repo Repo, run CheckRun) (string, error) {
+	what := fmt.Sprintf("check run %q on %s@%s", run.Name, repo, short(run.HeadSHA))
+	if len(run.Summary) > maxCommentBytes {
+		run.Summary = run.Summary[:maxCommentBytes]
+	}
+	batch := func(as []Annotation) []*gh.CheckRunAnnotation {
+		out := make([]*gh.CheckRunAnnotation, 0, len(as))
+		for _, a := range as {
+			line := max(a.Line, 1)
+			out = append(out, &gh.CheckRunAnnotation{
+				Path: gh.String(a.Path), StartLine: gh.Int(line), EndLine: gh.Int(line),
+				AnnotationLevel: gh.String(a.Level), Title: gh.String(a.Title), Message: gh.String(a.Message),
+				RawDetails: optional(a.RawDetail),
+			})
+		}
+		return out
+	}
+	first := run.Annotations[:min(len(run.Annotations), maxAnnotations)]
+	cr, _, err := c.gh.Checks.CreateCheckRun(ctx, repo.Owner, repo.Name, gh.CreateCheckRunOptions{
+		Name: run.Name, HeadSHA: run.HeadSHA, Status: gh.String("completed"), Conclusion: gh.String(run.Conclusion),
+		Output: &gh.CheckRunOutput{Title: gh.String(run.Title), Summary: gh.String(run.Summary), Annotations: batch(first)},
+	})
+	if err != nil {
+		return "", c.explain(what, err)
+	}
+	for rest := run.Annotations[len(first):]; len(rest) > 0; {
+		n := min(len(rest), maxAnnotations)
+		_, _, err := c.gh.Checks.UpdateCheckRun(ctx, repo.Owner, repo.Name, cr.GetID(), gh.UpdateCheckRunOptions{
+			Name:   run.Name,
+			Output: &gh.CheckRunOutput{Title: gh.String(run.Title), Summary: gh.String(run.Summary), Annotations: batch(rest[:n])},
+		})
+		if err != nil {
+			return "", c.explain(what, err)
+		}
+		rest = rest[n:]
+	}
+	return cr.GetHTMLURL(), nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
