@@ -27,6 +27,46 @@ type Options struct {
 	// Retired lists, per kind, the IDs that existed at some earlier
 	// revision but not in Base: IDs that must not come back.
 	Retired map[string][]string
+	// PullRequest, when set, is the pull request under judgement: the
+	// change rules judge the changes it touches by its real approvals.
+	PullRequest *PullRequest
+}
+
+// PullRequest is what the policies see of a pull request: its facts as the
+// forge reports them, with reviewers mapped to the SMS's people.
+type PullRequest struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+	// Author and LastPusher are GitHub logins; AuthorPerson and
+	// LastPusherPerson the people records that name them, if any.
+	Author           string   `json:"author"`
+	AuthorPerson     string   `json:"author_person,omitempty"`
+	LastPusher       string   `json:"last_pusher"`
+	LastPusherPerson string   `json:"last_pusher_person,omitempty"`
+	HeadSHA          string   `json:"head_sha"`
+	BaseRef          string   `json:"base_ref"`
+	Fork             bool     `json:"fork"`
+	Merged           bool     `json:"merged"`
+	Labels           []string `json:"labels"`
+	// Files are the paths the pull request changes, relative to the SMS
+	// repository's root (files outside it are left out).
+	Files []string `json:"files"`
+	// Changes are the IDs of the change records it adds or edits.
+	Changes []string `json:"changes"`
+	Reviews []Review `json:"reviews"`
+}
+
+// Review is one submitted review of the pull request.
+type Review struct {
+	Login string `json:"login"`
+	// Person is the people record whose github field is Login; empty (and
+	// absent from the input) for an unknown login, which is never guessed.
+	Person      string   `json:"person,omitempty"`
+	Roles       []string `json:"roles"`
+	State       string   `json:"state"`
+	CommitID    string   `json:"commit_id"`
+	SubmittedAt string   `json:"submitted_at"`
+	Dismissed   bool     `json:"dismissed"`
 }
 
 // Document builds the policy input: the whole SMS as one JSON value.
@@ -35,11 +75,15 @@ type Options struct {
 //	 "records": {"<kind>": {"<id>": {...}}, ...},
 //	 "rules": {"<rule id>": {"title", "clause", "severity"}},
 //	 "transitions": [{"kind", "id", "old": {...}|null, "new": {...}|null}],
-//	 "retired": {"<kind>": {"<id>": true}}}
+//	 "retired": {"<kind>": {"<id>": true}},
+//	 "pull_request": {"number", "author", "last_pusher", "head_sha",
+//	   "changes": [...], "reviews": [{"login", "person", "roles", "state",
+//	   "commit_id", "submitted_at", "dismissed"}], ...}}
 //
 // Every kind has a key. Records that failed the schema are left out: the
 // schema has already reported them, and rules may rely on its types.
-// transitions and retired are present only when a base is given.
+// transitions and retired are present only when a base is given,
+// pull_request only when a pull request is.
 func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	var b bytes.Buffer
 	now := opts.Now.UTC()
@@ -103,6 +147,11 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 			b.WriteByte('}')
 		}
 		b.WriteByte('}')
+	}
+	if opts.PullRequest != nil {
+		pr, _ := json.Marshal(opts.PullRequest) // plain strings and lists: cannot fail
+		b.WriteString(`,"pull_request":`)
+		b.Write(pr)
 	}
 	b.WriteByte('}')
 	return b.Bytes()

@@ -10,6 +10,15 @@
 #   every approval or rejection of any change must be given in a role its
 #   approver holds: a decision recorded in a role the person does not hold is
 #   not an authorised decision and is reported on its own.
+#
+#   With a pull request in the input (smsctl validate --pr N), a normal
+#   change that the pull request adds or edits is judged by the pull
+#   request's real approvals instead of the approvals its record claims: at
+#   least one approving review must count (not dismissed, given on the head
+#   commit, not by the pull request's author or last pusher, not withdrawn by
+#   a later request for changes) and come from a person whose GitHub login
+#   the people records name and who holds a role that grants
+#   approve-normal-change.
 # custom:
 #   id: change.approval
 #   clause: "8.5.1.3"
@@ -17,8 +26,12 @@
 #   remediation: |
 #     Record the approval of a person who holds a role with the authority
 #     approve-normal-change, in that role; correct approvals that name a role
-#     the approver does not hold.
+#     the approver does not hold. In a pull request, have such a person
+#     approve its latest commit on GitHub, and give them a github login in
+#     their people record.
 package smsctl.rules.change.approval
+
+import data.smsctl.lib
 
 past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", "failed"}
 
@@ -35,11 +48,29 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	some id, c in input.records.change
 	c.type == "normal"
 	c.status in past_approval
+	not lib.pr_touches(id)
 	not any_authorised(c)
 	msg := sprintf(
 		"normal change %s is %s but has no approval by a person holding, and approving in, a role that grants approve-normal-change",
 		[id, c.status],
 	)
+}
+
+deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
+	some id in input.pull_request.changes
+	c := input.records.change[id]
+	c.type == "normal"
+	c.status in past_approval
+	not pr_authorised
+	msg := sprintf(
+		"normal change %s is %s but pull request #%d has no approval that counts by a person holding a role that grants approve-normal-change%s",
+		[id, c.status, input.pull_request.number, lib.pr_uncounted_note],
+	)
+}
+
+pr_authorised if {
+	some r in lib.pr_approvals
+	lib.may(r.person, "approve-normal-change")
 }
 
 any_authorised(c) if {

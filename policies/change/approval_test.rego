@@ -96,3 +96,81 @@ test_misattribution_fires_for_unknown_person if {
 	some f in d
 	f.field == "approvals[1].role"
 }
+
+# Pull requests: the real approvals judge the changes the pull request touches.
+
+head := "1111111111111111111111111111111111111111"
+
+review(login, person, state, commit, at) := object.union(review_base(login, state, commit, at), {"person": person}) if person != ""
+
+review(login, person, state, commit, at) := review_base(login, state, commit, at) if person == ""
+
+review_base(login, state, commit, at) := {"login": login, "state": state, "commit_id": commit, "submitted_at": at, "dismissed": state == "DISMISSED", "roles": []}
+
+mk_pr(changes, reviews) := object.union(mk(changes), {"pull_request": {
+	"number": 7, "author": "carol-gh", "last_pusher": "dave-gh", "head_sha": head,
+	"changes": ["CHG-2026-0001"], "reviews": reviews,
+}})
+
+approved_change := object.union(base_change, {"status": "approved", "approvals": [ok_approval]})
+
+test_pr_silent_with_counted_approval if {
+	rs := [review("alice-gh", "alice", "APPROVED", head, "2026-11-20T10:00:00Z")]
+	count(approval.deny) == 0 with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+}
+
+test_pr_claimed_approval_without_review_fires if {
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, [])
+	count(d) == 1
+	some f in d
+	contains(f.msg, "pull request #7 has no approval that counts")
+}
+
+test_pr_stale_approval_does_not_count if {
+	rs := [review("alice-gh", "alice", "APPROVED", "2222222222222222222222222222222222222222", "2026-11-20T10:00:00Z")]
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	some f in d
+	contains(f.msg, "alice-gh's review (it was given on an older commit (222222222222))")
+}
+
+test_pr_dismissed_approval_does_not_count if {
+	rs := [review("alice-gh", "alice", "DISMISSED", head, "2026-11-20T10:00:00Z")]
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	some f in d
+	contains(f.msg, "alice-gh's review (it was dismissed)")
+}
+
+test_pr_author_and_last_pusher_do_not_count if {
+	# alice's login is the pull request's author in one case, its last pusher in the other
+	rs := [review("carol-gh", "alice", "APPROVED", head, "2026-11-20T10:00:00Z"), review("dave-gh", "alice", "APPROVED", head, "2026-11-20T10:05:00Z")]
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	some f in d
+	contains(f.msg, "carol-gh's review (it is by the pull request's author)")
+	contains(f.msg, "dave-gh's review (it is by the last pusher)")
+}
+
+test_pr_unknown_login_does_not_count if {
+	rs := [review("stranger", "", "APPROVED", head, "2026-11-20T10:00:00Z")]
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	some f in d
+	contains(f.msg, "stranger's review (no person record has this GitHub login)")
+}
+
+test_pr_withdrawn_approval_does_not_count if {
+	rs := [
+		review("alice-gh", "alice", "APPROVED", head, "2026-11-20T10:00:00Z"),
+		review("alice-gh", "alice", "CHANGES_REQUESTED", head, "2026-11-20T11:00:00Z"),
+	]
+	count(approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+}
+
+test_pr_approval_without_authority_does_not_count if {
+	rs := [review("bob-gh", "bob", "APPROVED", head, "2026-11-20T10:00:00Z")]
+	count(approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+}
+
+test_pr_untouched_change_judged_by_its_record if {
+	other := object.union(base_change, {"approvals": [ok_approval]})
+	doc := mk_pr({"CHG-2026-0001": object.union(base_change, {"status": "submitted"}), "CHG-2026-0002": other}, [])
+	count(approval.deny) == 0 with input as doc
+}

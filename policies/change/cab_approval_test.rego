@@ -74,3 +74,32 @@ test_fires_when_approver_not_in_cab_role if {
 	c := object.union(base_change, {"approvals": [a]})
 	count(cab_approval.deny) == 1 with input as mk({}, {"CHG-2026-0001": c})
 }
+
+# Pull requests: a CAB member's approving review that counts.
+
+pr_head := "1111111111111111111111111111111111111111"
+
+high := object.union(base_change, {"approvals": [cm, cab]})
+
+mk_pr(changes, reviews) := object.union(mk({}, changes), {"pull_request": {
+	"number": 7, "author": "carol-gh", "last_pusher": "carol-gh", "head_sha": pr_head,
+	"changes": ["CHG-2026-0001"], "reviews": reviews,
+}})
+
+cab_review(commit) := {"login": "bob-gh", "person": "bob", "state": "APPROVED", "commit_id": commit, "submitted_at": "2026-11-20T10:00:00Z", "dismissed": false}
+
+test_pr_record_approvals_alone_do_not_count if {
+	count(cab_approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": high}, [])
+}
+
+test_pr_silent_with_cab_review if {
+	count(cab_approval.deny) == 0 with input as mk_pr({"CHG-2026-0001": high}, [cab_review(pr_head)])
+}
+
+test_pr_fires_on_stale_cab_review if {
+	d := cab_approval.deny with input as mk_pr({"CHG-2026-0001": high}, [cab_review("2222222222222222222222222222222222222222")])
+	count(d) == 1
+	some f in d
+	contains(f.msg, "pull request #7 has no approval that counts by a CAB member")
+	contains(f.msg, "older commit")
+}

@@ -5,6 +5,9 @@
 #   authority; an approval is only a control when it is independent of the
 #   people who asked for and carry out the change. No approval with decision
 #   "approved" may be given by the change's requester or its implementer.
+#   With a pull request in the input (smsctl validate --pr N), neither may
+#   approve on GitHub the pull request that adds or edits the change: its
+#   reviewers are mapped to people by their github login.
 # custom:
 #   id: change.segregation
 #   clause: "8.5.1.3"
@@ -21,5 +24,19 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("approva
 	msg := sprintf(
 		"change %s is approved (approvals[%d]) by %s, who is its %s",
 		[id, i, a.by, concat(" and ", parts)],
+	)
+}
+
+deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
+	some id in input.pull_request.changes
+	c := input.records.change[id]
+	some r in input.pull_request.reviews
+	r.state == "APPROVED"
+	not r.dismissed
+	parts := [p | some p in ["requester", "implementer"]; c[p] == r.person]
+	count(parts) > 0
+	msg := sprintf(
+		"change %s is approved in pull request #%d by %s (GitHub %s), who is its %s",
+		[id, input.pull_request.number, r.person, r.login, concat(" and ", parts)],
 	)
 }

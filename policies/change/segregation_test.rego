@@ -47,3 +47,30 @@ test_fires_once_when_requester_is_implementer if {
 	some f in d
 	contains(f.msg, "requester and implementer")
 }
+
+# Pull requests: the requester or implementer approving on GitHub.
+
+pr_head := "1111111111111111111111111111111111111111"
+
+mk_pr(changes, reviews) := object.union(mk(changes), {"pull_request": {
+	"number": 7, "author": "carol-gh", "last_pusher": "carol-gh", "head_sha": pr_head,
+	"changes": ["CHG-2026-0001"], "reviews": reviews,
+}})
+
+gh_review(login, person, state) := {"login": login, "person": person, "state": state, "commit_id": pr_head, "submitted_at": "2026-11-20T10:00:00Z", "dismissed": state == "DISMISSED"}
+
+test_pr_silent_when_reviewer_independent if {
+	count(segregation.deny) == 0 with input as mk_pr({"CHG-2026-0001": base_change}, [gh_review("alice-gh", "alice", "APPROVED")])
+}
+
+test_pr_fires_when_implementer_approves if {
+	d := segregation.deny with input as mk_pr({"CHG-2026-0001": base_change}, [gh_review("dave-gh", "dave", "APPROVED")])
+	d == {{
+		"kind": "change", "id": "CHG-2026-0001", "field": "approvals",
+		"msg": "change CHG-2026-0001 is approved in pull request #7 by dave (GitHub dave-gh), who is its implementer",
+	}}
+}
+
+test_pr_silent_when_implementer_review_dismissed if {
+	count(segregation.deny) == 0 with input as mk_pr({"CHG-2026-0001": base_change}, [gh_review("dave-gh", "dave", "DISMISSED")])
+}

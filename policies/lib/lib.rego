@@ -68,3 +68,61 @@ may(person, authority) if {
 
 # role_grants is true when a role grants an authority.
 role_grants(role, authority) if authority in input.records.role[role].authorities
+
+# Pull requests. With `smsctl validate --pr N`, input.pull_request holds the
+# pull request under judgement: its author, last pusher, head commit, the
+# change records it adds or edits (changes) and its reviews, each with the
+# reviewer's GitHub login, the person whose github field names it (absent
+# for an unknown login), state, the commit reviewed and whether it was
+# dismissed.
+
+# pr_touches is true when the pull request under judgement adds or edits
+# change id.
+pr_touches(id) if id in input.pull_request.changes
+
+# review_problem says why a review is not an approval that counts, or ""
+# when it counts. The author and the last pusher of a pull request cannot
+# approve their own work; an approval of an older head commit does not
+# cover commits pushed after it; a reviewer's later request for changes
+# withdraws their approval.
+review_problem(r) := "it was dismissed" if {
+	r.dismissed
+} else := "it is not an approval" if {
+	r.state != "APPROVED"
+} else := "it is by the pull request's author" if {
+	r.login == input.pull_request.author
+} else := "it is by the last pusher" if {
+	r.login == input.pull_request.last_pusher
+} else := sprintf("it was given on an older commit (%s)", [substring(r.commit_id, 0, 12)]) if {
+	r.commit_id != input.pull_request.head_sha
+} else := "no person record has this GitHub login" if {
+	not r.person
+} else := "a later review by the same reviewer requests changes" if {
+	some later in input.pull_request.reviews
+	later.login == r.login
+	later.state == "CHANGES_REQUESTED"
+	later.submitted_at > r.submitted_at
+} else := ""
+
+# pr_approvals are the reviews of the pull request that count as approvals.
+pr_approvals contains r if {
+	some r in input.pull_request.reviews
+	review_problem(r) == ""
+}
+
+# pr_uncounted_note lists the approvals that do not count and why, for
+# messages ("" when there are none).
+default pr_uncounted_note := ""
+
+pr_uncounted_note := sprintf("; not counted: %s", [concat("; ", notes)]) if {
+	notes := [sprintf("%s's review (%s)", [r.login, p]) |
+		some r in input.pull_request.reviews
+		r.state in {"APPROVED", "DISMISSED"}
+		p := review_problem(r)
+		p != ""
+	]
+	count(notes) > 0
+}
+
+# pr_approver_names lists who approved in a way that counts, for messages.
+pr_approver_names := concat(", ", sort([sprintf("%s (%s)", [r.person, r.login]) | some r in pr_approvals]))
