@@ -1,0 +1,99 @@
+package gitrepo
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func gitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestNotesRoundTripWithGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644)
+	gitCmd(t, dir, "add", "a.txt")
+	gitCmd(t, dir, "commit", "-q", "-m", "one")
+	first := gitCmd(t, dir, "rev-parse", "HEAD")
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("b\n"), 0o644)
+	gitCmd(t, dir, "commit", "-q", "-am", "two")
+	second := gitCmd(t, dir, "rev-parse", "HEAD")
+	// a note git itself wrote is read back
+	gitCmd(t, dir, "notes", "--ref=smsctl", "add", "-m", "from git", first)
+
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := Signature{Name: "smsctl", Email: "smsctl@example.com", When: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	if _, err := r.AddNote(NotesRef, second, []byte("{\"pr\":7}\n"), who, "attest #7"); err != nil {
+		t.Fatal(err)
+	}
+	// git reads both notes: ours, and its own kept in the new tree
+	if got := gitCmd(t, dir, "notes", "--ref=smsctl", "show", second); got != `{"pr":7}` {
+		t.Errorf("git notes show %s = %q", second, got)
+	}
+	if got := gitCmd(t, dir, "notes", "--ref=smsctl", "show", first); got != "from git" {
+		t.Errorf("git notes show %s = %q", first, got)
+	}
+	if got := gitCmd(t, dir, "log", "-1", "--format=%s %P", NotesRef); !strings.HasPrefix(got, "attest #7 ") || len(got) != len("attest #7 ")+40 {
+		t.Errorf("notes commit: %q, want a subject and the previous notes commit as parent", got)
+	}
+	// replacing a note keeps one note per commit
+	if _, err := r.AddNote(NotesRef, second, []byte("replaced\n"), who, "attest #7 again"); err != nil {
+		t.Fatal(err)
+	}
+	notes, err := r.Notes(NotesRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 2 || string(notes[second]) != "replaced\n" || string(notes[first]) != "from git\n" {
+		t.Errorf("notes: %q", notes)
+	}
+	if _, ok, err := r.Note("refs/notes/none", second); ok || err != nil {
+		t.Errorf("a missing notes ref: ok=%v err=%v", ok, err)
+	}
+	if _, err := r.AddNote(NotesRef, strings.Repeat("0", 40), []byte("x"), who, "m"); err == nil {
+		t.Error("a note on a commit that does not exist was written")
+	}
+
+	// push to a bare remote and fetch into a fresh clone
+	bare := filepath.Join(t.TempDir(), "remote.git")
+	gitCmd(t, dir, "init", "-q", "--bare", bare)
+	gitCmd(t, dir, "remote", "add", "origin", bare)
+	gitCmd(t, dir, "push", "-q", "origin", "main")
+	if err := r.PushNotes("origin", NotesRef, Credentials{}); err != nil {
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitCmd(t, dir, "clone", "-q", bare, clone)
+	c, err := Open(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.Notes(NotesRef); len(n) != 0 {
+		t.Fatalf("a clone has notes before fetching them: %d", len(n))
+	}
+	if err := c.FetchNotes("origin", NotesRef, Credentials{}); err != nil {
+		t.Fatal(err)
+	}
+	if data, ok, err := c.Note(NotesRef, second); err != nil || !ok || string(data) != "replaced\n" {
+		t.Errorf("fetched note: %q %v %v", data, ok, err)
+	}
+}
