@@ -74,6 +74,7 @@ type Review struct {
 //	{"now": RFC 3339, "today": YYYY-MM-DD, "sms": {...},
 //	 "records": {"<kind>": {"<id>": {...}}, ...},
 //	 "rules": {"<rule id>": {"title", "clause", "severity"}},
+//	 "measurements": {"sla": {"<agreement id>": [{"period", ...}]}},
 //	 "transitions": [{"kind", "id", "old": {...}|null, "new": {...}|null}],
 //	 "retired": {"<kind>": {"<id>": true}},
 //	 "pull_request": {"number", "author", "last_pusher", "head_sha",
@@ -123,7 +124,8 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 		fmt.Fprintf(&b, "%q:", r.ID)
 		b.Write(meta)
 	}
-	b.WriteByte('}')
+	b.WriteString(`},"measurements":`)
+	b.Write(measurements(repo, opts.Now))
 	if opts.Base != nil {
 		b.WriteByte(',')
 		writeTransitions(&b, opts.Base, repo)

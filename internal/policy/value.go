@@ -71,6 +71,11 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		ast.Item(ast.StringTerm("records"), ast.ObjectTerm(recs...)),
 		ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
 	}
+	m, err := jsonTerm(measurements(repo, opts.Now))
+	if err != nil {
+		return nil, err
+	}
+	doc = append(doc, ast.Item(ast.StringTerm("measurements"), m))
 	obj := ast.NewObject()
 	for _, it := range doc {
 		obj.Insert(it[0], it[1])
