@@ -68,7 +68,10 @@ func newAuditLogCmd(env *Env, g *globals) *cobra.Command {
 with --all-commits) that changed the selected records, with author,
 committer, times, the pull request it came through and, for each record,
 the fields that changed: a semantic diff of the record's value at the
-parent and at the commit, not a text diff.
+parent and at the commit, not a text diff. A merge commit that smsctl
+attest annotated (refs/notes/smsctl) also shows the pull request's
+approvals, reviewers' roles and the gate's verdict; fetch the notes with
+git fetch origin refs/notes/smsctl:refs/notes/smsctl.
 
 Select with an ID (CHG-2026-0007, or kind/ID when an ID is used by several
 kinds), --kind, or --paths with a glob (** crosses folders; it admits files
@@ -98,6 +101,9 @@ that are not records too). Default: every record.`,
 			out := bufio.NewWriterSize(env.Stdout, 64<<10)
 			aw, err := render.NewAuditWriter(out, output)
 			if err != nil {
+				return err
+			}
+			if aw.Attestations, err = attestations(env, repo); err != nil {
 				return err
 			}
 			err = audit.Each(repo, opts, aw.Write)

@@ -46,6 +46,12 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// github serve FIXTURE starts an in-process GitHub API (see
+			// githubtest) and points GITHUB_API_URL at it; "git:REV" strings
+			// in the fixture become that revision's hash in the current
+			// directory. github dump FILE writes the server's state
+			// (comments, check runs, requests) as JSON.
+			"github": githubCmd,
 			// exit CODE PROG ARGS... runs a program and checks its exit code.
 			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -31,6 +31,12 @@ type validateOptions struct {
 	base         string
 	noPolicies   bool
 	failOnWarn   bool
+	// pull requests (pullrequest.go)
+	pr       string
+	github   githubFlags
+	comment  bool
+	checkRun bool
+	prFacts  *policy.PullRequest
 }
 
 func newValidateCmd(env *Env, g *globals, runF func(*validateOptions) error) *cobra.Command {
@@ -50,6 +56,18 @@ the records are read from that Git revision's tree without a checkout. In a
 pull request, --base BASE judges the transitions from the base and
 --policies-from BASE judges with the base's policies and waivers, so the
 pull request cannot weaken the gate that judges it.
+
+With --pr N (or --pr event inside GitHub Actions), the pull request's
+facts come from GitHub and the change rules judge the changes it adds or
+edits by its real approvals: reviewers are mapped to people by the github
+field of their records; the author's and the last pusher's approvals,
+approvals of an older head commit and dismissed reviews do not count. The
+token is read from GITHUB_TOKEN or GH_TOKEN, the API from GITHUB_API_URL
+(GitHub Enterprise Server), the repository from --github-repo, else
+GITHUB_REPOSITORY, else the origin remote. A pull request from a fork is
+only judged with --policies-from (its base). --comment keeps one comment on
+the pull request up to date with the markdown summary; --check-run adds a
+check run with the findings as annotations.
 
 Output: text (grouped by file), json, sarif, junit, github (workflow
 annotations) or markdown (a pull-request comment).
@@ -71,7 +89,10 @@ a policy that does not compile, ...).`,
   smsctl validate --base origin/main --policies-from origin/main -o github
 
   # as of another day (time-based rules: reviews, audits, waivers)
-  smsctl validate --now 2027-01-31`,
+  smsctl validate --now 2027-01-31
+
+  # judge pull request 42's real approvals, and comment the verdict on it
+  GITHUB_TOKEN=... smsctl validate --pr 42 --base origin/main --policies-from origin/main --comment`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.dir = g.chdir
@@ -89,6 +110,12 @@ a policy that does not compile, ...).`,
 			if !filepath.IsAbs(opts.absDir) {
 				opts.absDir = filepath.Join(env.Dir, opts.dir)
 			}
+			if opts.pr == "" && (opts.comment || opts.checkRun) {
+				return usageErrorf("--comment and --check-run report on a pull request: give --pr")
+			}
+			if opts.pr != "" && opts.noPolicies {
+				return usageErrorf("--pr gives the policies a pull request to judge: it cannot go with --no-policies")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -102,6 +129,10 @@ a policy that does not compile, ...).`,
 	cmd.Flags().StringVar(&opts.base, "base", "", "judge the change from Git revision `REV` (e.g. the pull request's base): lifecycle transitions, edits of closed records, reused IDs")
 	cmd.Flags().BoolVar(&opts.noPolicies, "no-policies", false, "check schema and references only")
 	cmd.Flags().BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
+	cmd.Flags().StringVar(&opts.pr, "pr", "", "judge the approvals of GitHub pull request `N` (\"event\": the one GITHUB_EVENT_PATH names)")
+	cmd.Flags().BoolVar(&opts.comment, "comment", false, "create or update smsctl's comment on the pull request with the verdict (needs --pr)")
+	cmd.Flags().BoolVar(&opts.checkRun, "check-run", false, "create a check run with the findings on the pull request's head commit (needs --pr)")
+	opts.github.add(cmd)
 	outputFlag(cmd, &opts.output, "text", "json", "sarif", "junit", "github", "markdown")
 	return cmd
 }
@@ -128,6 +159,12 @@ func validateRun(opts *validateOptions) error {
 		Root: opts.dir, Revision: revision, Files: repo.Files, Records: len(repo.Records),
 		Findings: repo.Findings,
 	}
+	var gate *pullRequestGate
+	if opts.pr != "" {
+		if gate, opts.prFacts, err = fetchPullRequest(context.Background(), opts, repo); err != nil {
+			return err
+		}
+	}
 	if !opts.noPolicies {
 		if err := judge(opts, fsys, repo, v); err != nil {
 			return err
@@ -138,6 +175,11 @@ func validateRun(opts *validateOptions) error {
 	v.Color = opts.output == "text" && colorTerminal(opts.env)
 	if err := render.WriteValidation(opts.env.Stdout, opts.output, v); err != nil {
 		return err
+	}
+	if gate != nil {
+		if err := gate.report(context.Background(), opts, v); err != nil {
+			return err
+		}
 	}
 	if errs > 0 || (opts.failOnWarn && warns > 0) {
 		return errFindings
@@ -164,7 +206,7 @@ func judge(opts *validateOptions, fsys fs.FS, repo *records.Repository, v *rende
 			return &exitError{code: ExitError, err: fmt.Errorf("--policies-from %s: %w", opts.policiesFrom, err)}
 		}
 	}
-	jo := policy.Options{Now: now, Waivers: waivers}
+	jo := policy.Options{Now: now, Waivers: waivers, PullRequest: opts.prFacts}
 	if opts.base != "" {
 		if jo.Base, jo.Retired, err = loadBase(opts); err != nil {
 			return err

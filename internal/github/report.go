@@ -9,8 +9,9 @@ import (
 )
 
 // CommentMarker is the hidden line that marks smsctl's pull-request comment,
-// so a later run edits it instead of adding another.
-const CommentMarker = "<!-- smsctl:validate -->"
+// so a later run edits it instead of adding another. smsctl's markdown
+// output starts with it.
+const CommentMarker = "<!-- smsctl validate -->"
 
 // maxCommentBytes is GitHub's limit on a comment body (65,536 characters).
 const maxCommentBytes = 65000
@@ -27,7 +28,9 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body 
 		}
 		body = body[:cut] + "\n\n… (cut to GitHub's comment size limit; run `smsctl validate` for every finding)\n"
 	}
-	body = CommentMarker + "\n" + body
+	if !strings.HasPrefix(body, CommentMarker) {
+		body = CommentMarker + "\n" + body
+	}
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	var found *gh.IssueComment
 	for found == nil {

@@ -95,6 +95,17 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		}
 		extra.(ast.Object).Foreach(func(k, v *ast.Term) { obj.Insert(k, v) })
 	}
+	if opts.PullRequest != nil {
+		data, err := json.Marshal(opts.PullRequest)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := jsonTerm(data)
+		if err != nil {
+			return nil, err
+		}
+		obj.Insert(ast.StringTerm("pull_request"), pr)
+	}
 	return obj, nil
 }
 

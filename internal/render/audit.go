@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/audit"
 )
 
@@ -17,6 +18,10 @@ var AuditFormats = []string{"text", "json", "jsonl", "csv", "markdown"}
 
 // AuditWriter writes a trail entry by entry, so a long trail streams.
 type AuditWriter struct {
+	// Attestations are the approval evidence kept in Git notes, by commit
+	// hash: shown with the entries of those commits (not in csv).
+	Attestations map[string]*attest.Attestation
+
 	w      io.Writer
 	format string
 	csv    *csv.Writer
@@ -48,7 +53,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 	w := a.w
 	switch a.format {
 	case "json":
-		data, err := json.MarshalIndent(e, "  ", "  ")
+		data, err := json.MarshalIndent(a.withAttestation(e), "  ", "  ")
 		if err != nil {
 			return err
 		}
@@ -59,7 +64,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		_, err = fmt.Fprintf(w, "%s%s", sep, data)
 		return err
 	case "jsonl":
-		return json.NewEncoder(w).Encode(e)
+		return json.NewEncoder(w).Encode(a.withAttestation(e))
 	case "csv":
 		base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName}
 		if len(e.Changes) == 0 {
@@ -81,6 +86,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		if e.Note != "" {
 			fields = append(fields, e.Note)
 		}
+		fields = append(fields, a.attestationLines(e)...)
 		_, err := fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s | %s | %s |\n",
 			e.CommitTime.UTC().Format("2006-01-02 15:04"), e.Commit[:12], prString(e.PR), mdCell(recordName(e)),
 			mdCell(statusWord(e)), mdCell(e.AuthorName), mdCell(strings.Join(fields, "; ")))
@@ -99,6 +105,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 	if e.Note != "" {
 		fmt.Fprintf(w, "    (%s)\n", e.Note)
 	}
+	a.writeAttestationText(w, e)
 	return nil
 }
 

@@ -167,7 +167,13 @@ func (s *Server) Requests() []Request {
 func (s *Server) State() map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return map[string]any{"comments": s.fx.Comments, "check_runs": s.checkRuns, "requests": s.requests}
+	// Requests are listed without their Authorization header, so a dump
+	// can be searched for a leaked token.
+	var reqs []string
+	for _, r := range s.requests {
+		reqs = append(reqs, r.Method+" "+r.Path)
+	}
+	return map[string]any{"comments": s.fx.Comments, "check_runs": s.checkRuns, "requests": reqs}
 }
 
 var (
