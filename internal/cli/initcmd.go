@@ -25,6 +25,7 @@ type initOptions struct {
 	timezone   string
 	schemaOnly bool
 	noGit      bool
+	actionsRef string
 }
 
 func newInitCmd(env *Env, g *globals, runF func(*initOptions) error) *cobra.Command {
@@ -35,7 +36,9 @@ func newInitCmd(env *Env, g *globals, runF func(*initOptions) error) *cobra.Comm
 		Long: `Init creates an SMS repository in DIR, which must be new or empty: the CUE
 module (so the plain cue CLI works there), schema.cue that binds every record
 kind to its closed definition, sms.cue, a first role and person, and the CI
-workflow. DIR becomes a Git repository unless --no-git is given.
+workflow (.github/workflows/sms.yml: the smsctl validate action on pull
+requests, the attest action on pushes to main, both at the smsctl ref
+--actions-ref). DIR becomes a Git repository unless --no-git is given.
 
 With --example, DIR receives a complete example SMS instead, as a Git
 repository whose history replays a year of work: changes raised on branches
@@ -74,6 +77,7 @@ with the schema this smsctl ships.`,
 	f.StringVar(&opts.timezone, "timezone", "UTC", "IANA time zone of the business calendar")
 	f.BoolVar(&opts.schemaOnly, "schema-only", false, "only rewrite schema.cue in an existing SMS repository")
 	f.BoolVar(&opts.noGit, "no-git", false, "do not make DIR a Git repository")
+	f.StringVar(&opts.actionsRef, "actions-ref", "main", "the smsctl commit, tag or branch `REF` whose actions the workflow uses (pin a commit you reviewed)")
 	cmd.MarkFlagsMutuallyExclusive("example", "schema-only")
 	_ = cmd.RegisterFlagCompletionFunc("example", cobra.FixedCompletions(scaffold.ExampleNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -129,6 +133,7 @@ func initRun(opts *initOptions) error {
 	files, err := scaffold.EmptyFiles(scaffold.InitOptions{
 		Module: module, Organisation: org, OwnerID: opts.owner, OwnerName: opts.ownerName,
 		OwnerEmail: opts.ownerEmail, Today: opts.env.Now(), TimeZone: opts.timezone,
+		ActionsRef: opts.actionsRef,
 	})
 	if err != nil {
 		return usageErrorf("%v", err)

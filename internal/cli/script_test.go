@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	cuecmd "cuelang.org/go/cmd/cue/cmd"
+	"github.com/rhysd/actionlint"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,6 +22,10 @@ func TestMain(m *testing.M) {
 		"smsctl": func() { os.Exit(Main()) },
 		// The real cue CLI, at the version go.mod pins, for interop checks.
 		"cue": func() { os.Exit(cuecmd.Main()) },
+		// actionlint, at the version go.mod pins, on the workflows init writes.
+		"actionlint": func() {
+			os.Exit((&actionlint.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}).Main(os.Args))
+		},
 		// mkfile NAME SIZE writes SIZE bytes of CUE comment to NAME.
 		"mkfile": func() {
 			size, err := strconv.Atoi(os.Args[2])

@@ -161,12 +161,13 @@ func (r *Repo) FetchNotes(remote, ref string, cred Credentials) error {
 		return fmt.Errorf("remote %q: %w", remote, err)
 	}
 	spec := config.RefSpec(ref + ":" + ref)
-	err = rem.Fetch(&git.FetchOptions{RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
+	err = rem.Fetch(&git.FetchOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
-	case errors.Is(err, git.NoMatchingRefSpecError{}) || strings.Contains(err.Error(), "couldn't find remote ref"):
-		return nil
+	case errors.Is(err, git.NoMatchingRefSpecError{}), errors.Is(err, transport.ErrEmptyRemoteRepository),
+		strings.Contains(err.Error(), "couldn't find remote ref"):
+		return nil // nothing to fetch yet
 	}
 	return fmt.Errorf("fetch %s from %s: %w", ref, remote, redact(err, cred))
 }
@@ -178,7 +179,7 @@ func (r *Repo) PushNotes(remote, ref string, cred Credentials) error {
 		return fmt.Errorf("remote %q: %w", remote, err)
 	}
 	spec := config.RefSpec(ref + ":" + ref)
-	err = rem.Push(&git.PushOptions{RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
+	err = rem.Push(&git.PushOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}

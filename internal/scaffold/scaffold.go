@@ -34,6 +34,9 @@ type InitOptions struct {
 	Today time.Time
 	// TimeZone is the IANA zone of the business calendar.
 	TimeZone string
+	// ActionsRef is the ref of the smsctl repository whose actions the
+	// workflow uses (a commit hash, a tag or a branch); "main" when empty.
+	ActionsRef string
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -129,7 +132,11 @@ people: {{printf "%q" .OwnerID}}: {
 	active: true
 }
 {{end}}
-{{define "workflow"}}# The SMS gate: every pull request is validated by smsctl.
+{{define "workflow"}}# The SMS gate (smsctl): every pull request is validated, its approvals
+# judged with the policies and waivers of the base branch; after a merge to
+# main, the pull request's approval evidence is kept in Git notes
+# (refs/notes/smsctl). The smsctl actions build smsctl from the smsctl
+# repository at the ref named after "@": pin it to a commit you reviewed.
 name: sms
 on:
   pull_request:
@@ -139,16 +146,34 @@ permissions:
   contents: read
 jobs:
   validate:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
+      checks: write
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          go-version: stable
-      - name: Validate the SMS
-        run: go run github.com/smsctl/smsctl/cmd/smsctl@latest validate
+          fetch-depth: 0
+      - uses: smsctl/smsctl/actions/validate@{{.ActionsRef}}
+  attest:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: read
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          fetch-depth: 0
+      - uses: smsctl/smsctl/actions/attest@{{.ActionsRef}}
 {{end}}
 `))
+
+// actionsRefRE admits commit hashes, tags and branch names, and nothing
+// that could break out of the workflow's YAML.
+var actionsRefRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
 
 // EmptyFiles returns the files of a new, valid SMS repository.
 func EmptyFiles(o InitOptions) (map[string][]byte, error) {
@@ -157,6 +182,12 @@ func EmptyFiles(o InitOptions) (map[string][]byte, error) {
 	}
 	if o.TimeZone == "" {
 		o.TimeZone = "UTC"
+	}
+	if o.ActionsRef == "" {
+		o.ActionsRef = "main"
+	}
+	if !actionsRefRE.MatchString(o.ActionsRef) {
+		return nil, fmt.Errorf("actions ref %q: give a commit hash, tag or branch name", o.ActionsRef)
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", o.TimeZone, err)
