@@ -144,6 +144,7 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
 		newPolicyCmd(env, g),
 		newAuditCmd(env, g),
 		newShowCmd(env, g),
+		newReportCmd(env, g),
 		newAttestCmd(env, g, nil),
 	)
 	root.InitDefaultCompletionCmd()

@@ -22,7 +22,8 @@ type Options struct {
 	// Customer keeps this customer's SLAs, the OLAs and UCs that underpin
 	// them, and the tickets of this customer or of none.
 	Customer string
-	// Worst is how many worst cases to list per agreement (default 5).
+	// Worst is how many worst cases to list per agreement: 5 when zero,
+	// none when negative.
 	Worst int
 }
 
@@ -345,8 +346,10 @@ func Measure(d *Data, opts Options) (*Report, error) {
 				acc := &p.accs[ai]
 				pi := priorityIndex(o.Priority)
 				acc.months[mi][pi].add(&o)
-				for _, c := range o.Clocks {
-					acc.worst = addWorst(acc.worst, caseOf(t, c), opts.Worst)
+				if opts.Worst > 0 {
+					for _, c := range o.Clocks {
+						acc.worst = addWorst(acc.worst, caseOf(t, c), opts.Worst)
+					}
 				}
 			}
 		}
