@@ -235,8 +235,12 @@ func (c *Client) explain(what string, err error) error {
 	var rl *gh.RateLimitError
 	if errors.As(err, &rl) {
 		reset := rl.Rate.Reset.Time.UTC()
-		return fmt.Errorf("%s: GitHub's API rate limit (%d requests an hour) is spent until %s (in %s); retry then, or use a token with a higher limit",
-			what, rl.Rate.Limit, reset.Format(time.RFC3339), reset.Sub(c.now()).Round(time.Second))
+		in := ""
+		if d := reset.Sub(c.now()).Round(time.Second); d > 0 {
+			in = fmt.Sprintf(" (in %s)", d)
+		}
+		return fmt.Errorf("%s: GitHub's API rate limit (%d requests an hour) is spent until %s%s; retry then, or use a token with a higher limit",
+			what, rl.Rate.Limit, reset.Format(time.RFC3339), in)
 	}
 	var ab *gh.AbuseRateLimitError
 	if errors.As(err, &ab) {

@@ -247,7 +247,7 @@ func (c *Client) lastPusher(ctx context.Context, pr *PullRequest) error {
 // (a merge, squash or rebase merge) in repo. It returns ErrNotFound when
 // there is none.
 func (c *Client) MergedPullRequest(ctx context.Context, repo Repo, sha string) (int, error) {
-	what := fmt.Sprintf("pull requests of commit %s in %s", short(sha), repo)
+	what := fmt.Sprintf("the pull requests of commit %s in %s", short(sha), repo)
 	opts := &gh.ListOptions{PerPage: 100}
 	for {
 		prs, resp, err := c.gh.PullRequests.ListPullRequestsWithCommit(ctx, repo.Owner, repo.Name, sha, opts)
@@ -264,8 +264,14 @@ func (c *Client) MergedPullRequest(ctx context.Context, repo Repo, sha string) (
 		}
 		opts.Page = resp.NextPage
 	}
-	return 0, fmt.Errorf("%s: no merged pull request has it as its merge commit: %w", what, ErrNotFound)
+	return 0, notFound(fmt.Sprintf("commit %s in %s is the merge commit of no merged pull request (was it pushed directly?)", short(sha), repo))
 }
+
+// notFound is an ErrNotFound with a message of its own.
+type notFound string
+
+func (e notFound) Error() string        { return string(e) }
+func (e notFound) Is(target error) bool { return target == ErrNotFound }
 
 func short(sha string) string {
 	if len(sha) > 12 {
