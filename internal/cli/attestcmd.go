@@ -134,26 +134,34 @@ func attestRun(opts *attestOptions, dir string) error {
 		return fail(fmt.Errorf("pull request #%d: its merge commit %s is not in this clone; fetch it first", number, pr.MergeCommit[:12]))
 	}
 	cred := gitrepo.Credentials{Token: githubToken(env)}
-	if opts.push {
-		if err := repo.FetchNotes(opts.remote, gitrepo.NotesRef, cred); err != nil {
-			return fail(err)
-		}
-	}
-
 	a, err := attestation(ctx, env, repo, merge, sub, ghRepo, pr)
 	if err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("smsctl attest: pull request #%d, merge commit %s\n", pr.Number, pr.MergeCommit)
-	if _, err := repo.AddNote(gitrepo.NotesRef, merge.Hash, a.Marshal(), signatureNow(env), msg); err != nil {
-		return fail(err)
-	}
 	pushed := ""
-	if opts.push {
-		if err := repo.PushNotes(opts.remote, gitrepo.NotesRef, cred); err != nil {
+	// With --push: fetch, write, push; when another job pushed notes in
+	// between, take the remote's notes, write again and push again.
+	for attempt := 0; ; attempt++ {
+		if opts.push {
+			if err := repo.FetchNotes(opts.remote, gitrepo.NotesRef, cred, attempt > 0); err != nil {
+				return fail(err)
+			}
+		}
+		if _, err := repo.AddNote(gitrepo.NotesRef, merge.Hash, a.Marshal(), signatureNow(env), msg); err != nil {
+			return fail(err)
+		}
+		if !opts.push {
+			break
+		}
+		err := repo.PushNotes(opts.remote, gitrepo.NotesRef, cred)
+		if err == nil {
+			pushed = " and pushed to " + opts.remote
+			break
+		}
+		if !errors.Is(err, gitrepo.ErrNotesMoved) || attempt == 2 {
 			return fail(fmt.Errorf("the note is written locally, but: %w", err))
 		}
-		pushed = " and pushed to " + opts.remote
 	}
 	if opts.output == "json" {
 		if err := writeJSON(env, a); err != nil {

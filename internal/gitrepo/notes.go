@@ -153,14 +153,24 @@ func (c Credentials) auth(url string) transport.AuthMethod {
 	return &githttp.BasicAuth{Username: "x-access-token", Password: c.Token}
 }
 
-// FetchNotes brings ref from remote up to date locally, fast-forward only;
-// a remote without the ref is not an error.
-func (r *Repo) FetchNotes(remote, ref string, cred Credentials) error {
+// ErrNotesMoved is returned when the remote's notes ref moved on since it
+// was fetched (someone else pushed notes): fetch with replace, write the
+// note again and push again.
+var ErrNotesMoved = errors.New("the remote's notes moved on (non-fast-forward)")
+
+// FetchNotes brings ref from remote up to date locally; a remote without
+// the ref is not an error. Without replace it only fast-forwards (local
+// notes the remote lacks make it fail with ErrNotesMoved); with replace the
+// local ref becomes the remote's.
+func (r *Repo) FetchNotes(remote, ref string, cred Credentials, replace bool) error {
 	rem, err := r.repo.Remote(remote)
 	if err != nil {
 		return fmt.Errorf("remote %q: %w", remote, err)
 	}
 	spec := config.RefSpec(ref + ":" + ref)
+	if replace {
+		spec = "+" + spec
+	}
 	err = rem.Fetch(&git.FetchOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
@@ -168,11 +178,14 @@ func (r *Repo) FetchNotes(remote, ref string, cred Credentials) error {
 	case errors.Is(err, git.NoMatchingRefSpecError{}), errors.Is(err, transport.ErrEmptyRemoteRepository),
 		strings.Contains(err.Error(), "couldn't find remote ref"):
 		return nil // nothing to fetch yet
+	case strings.Contains(err.Error(), "non-fast-forward"):
+		return fmt.Errorf("fetch %s from %s: %w: this clone has notes the remote lacks", ref, remote, ErrNotesMoved)
 	}
 	return fmt.Errorf("fetch %s from %s: %w", ref, remote, redact(err, cred))
 }
 
-// PushNotes pushes ref to remote (fast-forward only).
+// PushNotes pushes ref to remote, fast-forward only: ErrNotesMoved when the
+// remote's ref moved on.
 func (r *Repo) PushNotes(remote, ref string, cred Credentials) error {
 	rem, err := r.repo.Remote(remote)
 	if err != nil {
@@ -180,8 +193,11 @@ func (r *Repo) PushNotes(remote, ref string, cred Credentials) error {
 	}
 	spec := config.RefSpec(ref + ":" + ref)
 	err = rem.Push(&git.PushOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
-	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
+	case strings.Contains(err.Error(), "non-fast-forward"):
+		return fmt.Errorf("push %s to %s: %w", ref, remote, ErrNotesMoved)
 	}
 	return fmt.Errorf("push %s to %s: %w", ref, remote, redact(err, cred))
 }

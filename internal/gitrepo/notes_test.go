@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,10 +91,33 @@ func TestNotesRoundTripWithGit(t *testing.T) {
 	if n, _ := c.Notes(NotesRef); len(n) != 0 {
 		t.Fatalf("a clone has notes before fetching them: %d", len(n))
 	}
-	if err := c.FetchNotes("origin", NotesRef, Credentials{}); err != nil {
+	// the clone writes a note of its own before fetching: its push is
+	// refused, and fetching with replace, writing again and pushing works
+	if _, err := c.AddNote(NotesRef, first, []byte("from the clone\n"), who, "attest"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PushNotes("origin", NotesRef, Credentials{}); !errors.Is(err, ErrNotesMoved) {
+		t.Fatalf("push over moved notes: %v, want ErrNotesMoved", err)
+	}
+	if err := c.FetchNotes("origin", NotesRef, Credentials{}, false); !errors.Is(err, ErrNotesMoved) {
+		t.Fatalf("fast-forward fetch over diverged notes: %v, want ErrNotesMoved", err)
+	}
+	if err := c.FetchNotes("origin", NotesRef, Credentials{}, true); err != nil {
 		t.Fatal(err)
 	}
 	if data, ok, err := c.Note(NotesRef, second); err != nil || !ok || string(data) != "replaced\n" {
 		t.Errorf("fetched note: %q %v %v", data, ok, err)
+	}
+	if _, err := c.AddNote(NotesRef, first, []byte("from the clone\n"), who, "attest"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PushNotes("origin", NotesRef, Credentials{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCmd(t, bare, "notes", "--ref=smsctl", "show", first); got != "from the clone" {
+		t.Errorf("the remote's note on %s: %q", first, got)
+	}
+	if got := gitCmd(t, bare, "notes", "--ref=smsctl", "show", second); got != "replaced" {
+		t.Errorf("the remote's note on %s: %q", second, got)
 	}
 }
