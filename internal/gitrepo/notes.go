@@ -178,7 +178,7 @@ func (r *Repo) FetchNotes(remote, ref string, cred Credentials, replace bool) er
 	case errors.Is(err, git.NoMatchingRefSpecError{}), errors.Is(err, transport.ErrEmptyRemoteRepository),
 		strings.Contains(err.Error(), "couldn't find remote ref"):
 		return nil // nothing to fetch yet
-	case strings.Contains(err.Error(), "non-fast-forward"):
+	case errors.Is(err, git.ErrForceNeeded), strings.Contains(err.Error(), "non-fast-forward"):
 		return fmt.Errorf("fetch %s from %s: %w: this clone has notes the remote lacks", ref, remote, ErrNotesMoved)
 	}
 	return fmt.Errorf("fetch %s from %s: %w", ref, remote, redact(err, cred))
