@@ -39,6 +39,14 @@
 // and opa are pinned as tools in go.mod) unless --smsctl, --cue or --opa
 // name them.
 //
+//	smsbench sla --incidents 1000000 [--runs 3]
+//
+// generates N tickets over 2026 in memory (one in ten a request; pauses,
+// priority changes, outages, some still open) against 12 agreements in
+// business and 24x7 calendars, and times their measurement from the
+// records' JSON to the year's JSON report, in a child process per run. Its
+// RESULT line has smsctl_s and smsctl_rss_mb and no reference tool.
+//
 //	smsbench generate --dir DIR --changes 5000
 //
 // writes the same repository and measures nothing.
@@ -70,6 +78,7 @@ var scenarios = []scenario{
 	{"validate", "time `smsctl validate` against `cue vet ./...` on N change records", runValidate},
 	{"policy", "time `smsctl policy eval` against `opa eval` on the policy input of N change records", runPolicy},
 	{"history", "time `smsctl audit log` against `git log --first-parent` on a Git history of N commits", runHistory},
+	{"sla", "time the service level measurement of N generated incidents (no reference tool)", runSLA},
 }
 
 // commands are the subcommands that are not scenarios.

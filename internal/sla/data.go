@@ -180,16 +180,23 @@ type jsonTicket struct {
 	} `json:"outage"`
 }
 
-// ParseTicket reads an incident's or a request's JSON.
+// ParseTicket reads an incident's or a request's JSON. Times become
+// instants in UTC.
 func ParseTicket(kind, id string, data []byte) (*Ticket, error) {
+	if t, ok := fastTicket(kind, id, data, interner{}); ok {
+		return t, nil
+	}
+	return slowTicket(kind, id, data)
+}
+
+// slowTicket reads a ticket with encoding/json: the reference for the
+// scanner of fastTicket, and its fallback.
+func slowTicket(kind, id string, data []byte) (*Ticket, error) {
 	var j jsonTicket
 	if err := json.Unmarshal(data, &j); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", kind, id, err)
 	}
 	t := &Ticket{Kind: kind, ID: id, Services: j.Services, Customer: j.Customer, Priority: j.Priority, Status: j.Status}
-	if kind == "request" && j.Service != "" {
-		t.Services = []string{j.Service}
-	}
 	var err error
 	parse := func(field, s string) time.Time {
 		if s == "" || err != nil {
@@ -199,24 +206,14 @@ func ParseTicket(kind, id string, data []byte) (*Ticket, error) {
 		if e != nil {
 			err = fmt.Errorf("%s %s: %s: %q is not an RFC 3339 time", kind, id, field, s)
 		}
-		return v
+		return v.UTC()
 	}
-	t.Opened = parse("opened", j.Opened)
 	if j.Opened == "" {
 		return nil, fmt.Errorf("%s %s: opened: missing", kind, id)
 	}
+	t.Opened = parse("opened", j.Opened)
 	t.Acknowledged = parse("acknowledged", j.Acknowledged)
-	if kind == "request" {
-		t.Resolved = parse("fulfilled", j.Fulfilled)
-		if t.Resolved.IsZero() && j.Status == "closed" {
-			t.Resolved = parse("closed", j.Closed)
-		}
-	} else {
-		t.Resolved = parse("resolved", j.Resolved)
-		if t.Resolved.IsZero() && j.Status == "closed" {
-			t.Resolved = parse("closed", j.Closed)
-		}
-	}
+	resolved, fulfilled, closed := parse("resolved", j.Resolved), parse("fulfilled", j.Fulfilled), parse("closed", j.Closed)
 	for i, h := range j.PriorityHistory {
 		t.History = append(t.History, PriorityChange{Priority: h.Priority, Until: parse(fmt.Sprintf("priority_history[%d].until", i), h.Until)})
 	}
@@ -233,6 +230,7 @@ func ParseTicket(kind, id string, data []byte) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.finish(j.Service, resolved, fulfilled, closed)
 	return t, nil
 }
 
@@ -299,8 +297,13 @@ func Load(repo *records.Repository) *Data {
 	d.Tickets = make([]*Ticket, len(tickets))
 	errs := make([]error, len(tickets))
 	parallel(len(tickets), func(lo, hi int) {
+		in := interner{}
 		for i := lo; i < hi; i++ {
-			d.Tickets[i], errs[i] = ParseTicket(tickets[i].Kind, tickets[i].ID, tickets[i].Data)
+			r := tickets[i]
+			var ok bool
+			if d.Tickets[i], ok = fastTicket(r.Kind, r.ID, r.Data, in); !ok {
+				d.Tickets[i], errs[i] = slowTicket(r.Kind, r.ID, r.Data)
+			}
 		}
 	})
 	n := 0
