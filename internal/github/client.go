@@ -35,10 +35,11 @@ type Config struct {
 	Token string
 	// APIURL is the REST API's base URL; DefaultAPIURL when empty.
 	APIURL string
-	// HTTPClient carries the requests; a client with Timeout when nil. Its
-	// transport is wrapped with the retries.
+	// HTTPClient carries the requests (http.DefaultTransport when nil);
+	// its transport is wrapped with the retries and the timeout.
 	HTTPClient *http.Client
-	// Timeout bounds each HTTP request (default 30s).
+	// Timeout bounds each attempt of an HTTP request, until its body is
+	// read (default 30s).
 	Timeout time.Duration
 	// Retries is how many times a request that failed with a server error
 	// or a secondary rate limit is tried again (default 4).
@@ -83,13 +84,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	hc := &http.Client{Timeout: cfg.Timeout}
+	// The timeout bounds each attempt (retryTransport), not the whole
+	// call: waiting out a rate limit must not count against it.
+	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		c := *cfg.HTTPClient
 		hc = &c
-		if hc.Timeout == 0 {
-			hc.Timeout = cfg.Timeout
-		}
 	}
 	base := hc.Transport
 	if base == nil {
@@ -143,18 +143,22 @@ type retryTransport struct {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
-		r := req
-		if attempt > 0 {
-			r = req.Clone(req.Context())
-			if req.Body != nil && req.GetBody != nil {
-				body, err := req.GetBody()
-				if err != nil {
-					return nil, err
-				}
-				r.Body = body
+		ctx, cancel := context.WithTimeout(req.Context(), t.cfg.Timeout)
+		r := req.Clone(ctx)
+		if attempt > 0 && req.Body != nil && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				cancel()
+				return nil, err
 			}
+			r.Body = body
 		}
 		resp, err := t.base.RoundTrip(r)
+		if err == nil {
+			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		} else {
+			cancel()
+		}
 		if err != nil {
 			// Only reads are repeated after a transport error: a write may
 			// have reached the server.
@@ -185,6 +189,18 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		waited += wait
 	}
+}
+
+// cancelBody ends an attempt's timeout when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // classify says whether resp is worth another try, and after how long. It

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -307,5 +310,37 @@ func TestRepoParsing(t *testing.T) {
 	ev, err := github.ParseEvent([]byte(`{"number":7,"pull_request":{"number":7,"head":{"sha":"h","repo":{"full_name":"mallory/sms"}},"base":{"sha":"b","repo":{"full_name":"acme/sms"}}},"repository":{"full_name":"acme/sms"}}`))
 	if err != nil || ev.PullRequest != 7 || !ev.Fork || ev.BaseSHA != "b" {
 		t.Errorf("ParseEvent = %+v, %v", ev, err)
+	}
+}
+
+func TestTimeoutIsRetriedForReads(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			time.Sleep(300 * time.Millisecond) // longer than the client waits
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"number": 7, "head": {"sha": "h"}, "base": {"ref": "main"}}`)
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	c, err := github.New(github.Config{
+		APIURL: srv.URL + "/", Timeout: 100 * time.Millisecond,
+		Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pull request itself times out once, then answers; its reviews and
+	// files are 404s here, which is enough to see the retry.
+	_, err = c.PullRequest(context.Background(), github.Repo{Owner: "acme", Name: "sms"}, 7)
+	if calls.Load() < 2 || len(waits) != 1 || waits[0] != time.Second {
+		t.Errorf("calls %d, waits %v: want the timed-out read tried again after 1s", calls.Load(), waits)
+	}
+	if err == nil || !strings.Contains(err.Error(), "reviews: not found") {
+		t.Errorf("after the retry the reviews are read (and are missing here): %v", err)
+	}
+	if _, err := github.New(github.Config{APIURL: "ftp://example.com"}); err == nil {
+		t.Error("an API URL that is not http(s) was accepted")
 	}
 }
