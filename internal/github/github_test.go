@@ -316,10 +316,15 @@ func TestRepoParsing(t *testing.T) {
 func TestTimeoutIsRetriedForReads(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/repos/acme/sms/pulls/7" {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"message": "Not Found"}`)
+			return
+		}
 		if calls.Add(1) == 1 {
 			time.Sleep(300 * time.Millisecond) // longer than the client waits
 		}
-		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"number": 7, "head": {"sha": "h"}, "base": {"ref": "main"}}`)
 	}))
 	defer srv.Close()
