@@ -226,15 +226,18 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 }
 
 func newPolicyInputCmd(env *Env, g *globals) *cobra.Command {
-	var now, rev string
+	var now, rev, pr string
+	var gf githubFlags
 	cmd := &cobra.Command{
 		Use:   "input",
 		Short: "Print the policy input: the whole SMS as one JSON document",
 		Long: `Input prints the document the rules judge, for writing rules and for running
 them with other tools (opa eval -i, conftest): {"now", "today", "sms",
 "records": {"<kind>": {"<id>": {...}}}, "rules": {...}}. Records that fail
-the schema are left out.`,
-		Example: "  smsctl policy input --now 2026-11-23 > input.json\n  opa eval -d policies -i input.json 'data.smsctl.rules'",
+the schema are left out. With --pr N, the input has the pull request's
+facts from GitHub too, as validate --pr gives them to the rules
+("pull_request": number, author, last_pusher, head_sha, changes, reviews).`,
+		Example: "  smsctl policy input --now 2026-11-23 > input.json\n  opa eval -d policies -i input.json 'data.smsctl.rules'\n\n  # with pull request 42's approvals\n  GITHUB_TOKEN=... smsctl policy input --pr 42 | smsctl policy eval --input -",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := parseNow(env, now)
@@ -254,12 +257,22 @@ the schema are left out.`,
 			if err != nil {
 				return err
 			}
-			_, err = env.Stdout.Write(append(e.Document(repo, policy.Options{Now: t}), '\n'))
+			jo := policy.Options{Now: t}
+			if pr != "" {
+				// The input is only printed, so a fork's pull request may be
+				// shown too.
+				if _, jo.PullRequest, err = pullRequestFacts(cmd.Context(), env, pr, &gf, dir, true, repo); err != nil {
+					return err
+				}
+			}
+			_, err = env.Stdout.Write(append(e.Document(repo, jo), '\n'))
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&now, "now", "", "the date rules take as today (RFC 3339 or YYYY-MM-DD; default: the clock)")
 	cmd.Flags().StringVar(&rev, "rev", "", "read the records at Git revision `REV`")
+	cmd.Flags().StringVar(&pr, "pr", "", "add GitHub pull request `N`'s facts (\"event\": the one GITHUB_EVENT_PATH names)")
+	gf.add(cmd)
 	return cmd
 }
 

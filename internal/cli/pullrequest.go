@@ -152,12 +152,18 @@ type pullRequestGate struct {
 // fetchPullRequest reads the pull request and maps its reviewers to the
 // SMS's people; unknown logins are reported on stderr.
 func fetchPullRequest(ctx context.Context, opts *validateOptions, repo *records.Repository) (*pullRequestGate, *policy.PullRequest, error) {
-	env := opts.env
-	n, _, err := prNumber(env, opts.pr)
+	return pullRequestFacts(ctx, opts.env, opts.pr, &opts.github, opts.absDir, opts.policiesFrom != "", repo)
+}
+
+// pullRequestFacts reads pull request prFlag (--pr) of the repository that
+// holds absDir and maps it onto repo's people. A fork's pull request is
+// refused unless the caller judges it with its base's policies.
+func pullRequestFacts(ctx context.Context, env *Env, prFlag string, gf *githubFlags, absDir string, basePolicies bool, repo *records.Repository) (*pullRequestGate, *policy.PullRequest, error) {
+	n, _, err := prNumber(env, prFlag)
 	if err != nil {
 		return nil, nil, err
 	}
-	ghRepo, err := opts.github.githubRepo(env, opts.absDir)
+	ghRepo, err := gf.githubRepo(env, absDir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -169,12 +175,12 @@ func fetchPullRequest(ctx context.Context, opts *validateOptions, repo *records.
 	if err != nil {
 		return nil, nil, &exitError{code: ExitError, err: err}
 	}
-	if pr.Fork && opts.policiesFrom == "" {
+	if pr.Fork && !basePolicies {
 		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf(
 			"pull request #%d comes from the fork %s: judge it with the policies and waivers of its base (--policies-from %s), never with its own",
 			pr.Number, pr.HeadRepo, orDefault(pr.BaseSHA, "BASE"))}
 	}
-	g := &pullRequestGate{client: client, repo: ghRepo, pr: pr, sub: smsSub(opts.absDir)}
+	g := &pullRequestGate{client: client, repo: ghRepo, pr: pr, sub: smsSub(absDir)}
 	facts, unknown := github.Facts(pr, repo, g.sub)
 	if len(unknown) > 0 {
 		fmt.Fprintf(env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count (add github: \"LOGIN\" to their people record)\n",
