@@ -51,9 +51,11 @@ counts in the month the target was exceeded; a met ticket in the month its
 clock stopped; a ticket still within target at the end of the period is
 open and counts in no attainment yet.
 
-Availability comes from incidents' outage (start, end, services), adding
-the outages of the services each service depends on, counted in the
-agreement's (or the service's) calendar against its availability_target.
+Availability comes from incidents' outage (start, end, services), counted
+in the agreement's (or the service's) calendar against its
+availability_target. A service is down while a service it depends on is;
+an SLA counts these outages of its services' dependencies too, an OLA or
+UC only its own services' outages.
 
 Per agreement and priority the report gives tickets, met, breached, near
 breaches, open, attainment (met / tickets), the worst cases, the months

@@ -31,6 +31,14 @@
 // its last clock stopped. A ticket still running within target at the end
 // of a period is open: it counts in no attainment yet.
 //
+// Availability. An incident's outage makes its services unavailable from
+// start to end (to the moment of measurement while it lasts). A service is
+// also unavailable while a service it depends on is, transitively. An SLA,
+// the customer's view, counts the outages of its services and of what they
+// depend on; an OLA or UC answers for its own services' outages alone.
+// Both count in the agreement's calendar: availability is the share of its
+// business time in the period without an outage.
+//
 // Library code: it reads records' JSON and returns data; it never reads the
 // clock (the moment of measurement is an argument).
 package sla

@@ -407,10 +407,17 @@ func Measure(d *Data, opts Options) (*Report, error) {
 	eff := effectiveOutages(d, down)
 	for i, a := range agreements {
 		ar := reports[a.ID]
+		// An SLA is the customer's view: its services' outages and those
+		// of what they depend on. An OLA or UC answers for its own
+		// services' outages alone.
+		src := eff
+		if a.Type != "SLA" {
+			src = down
+		}
 		var iv []Interval
 		for _, s := range a.Services {
 			if opts.Service == "" || s == opts.Service {
-				iv = append(iv, eff[s]...)
+				iv = append(iv, src[s]...)
 			}
 		}
 		iv = Merge(iv)
@@ -591,34 +598,37 @@ func outages(d *Data, asOf time.Time) map[string][]Interval {
 }
 
 // effectiveOutages adds to each service the outages of the services it
-// depends on, transitively.
+// depends on, transitively; the members of a dependency cycle each get
+// the outages of all.
 func effectiveOutages(d *Data, down map[string][]Interval) map[string][]Interval {
-	eff := map[string][]Interval{}
-	var visit func(id string, path map[string]bool) []Interval
-	visit = func(id string, path map[string]bool) []Interval {
-		if iv, ok := eff[id]; ok {
-			return iv
-		}
-		if path[id] {
-			return nil // a dependency cycle: its members are counted once
-		}
-		path[id] = true
-		iv := slices.Clone(down[id])
-		if s := d.Services[id]; s != nil {
-			for _, dep := range s.DependsOn.Services {
-				iv = append(iv, visit(dep, path)...)
-			}
-		}
-		delete(path, id)
-		iv = Merge(iv)
-		eff[id] = iv
-		return iv
-	}
+	ids := make([]string, 0, len(d.Services)+len(down))
 	for id := range d.Services {
-		visit(id, map[string]bool{})
+		ids = append(ids, id)
 	}
 	for id := range down {
-		visit(id, map[string]bool{})
+		if d.Services[id] == nil {
+			ids = append(ids, id)
+		}
+	}
+	eff := make(map[string][]Interval, len(ids))
+	for _, id := range ids {
+		seen := map[string]bool{id: true}
+		queue := []string{id}
+		var iv []Interval
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			iv = append(iv, down[s]...)
+			if svc := d.Services[s]; svc != nil {
+				for _, dep := range svc.DependsOn.Services {
+					if !seen[dep] {
+						seen[dep] = true
+						queue = append(queue, dep)
+					}
+				}
+			}
+		}
+		eff[id] = Merge(iv)
 	}
 	return eff
 }
