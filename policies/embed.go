@@ -1,6 +1,6 @@
 // Package policies embeds smsctl's built-in Rego rules and their tests, one
 // folder per area (catalogue, underpinning, change, incident, problem,
-// assurance, waiver) and the shared helpers in lib/.
+// assurance, sla, waiver, transition) and the shared helpers in lib/.
 package policies
 
 import "embed"

@@ -233,8 +233,11 @@ func newPolicyInputCmd(env *Env, g *globals) *cobra.Command {
 		Short: "Print the policy input: the whole SMS as one JSON document",
 		Long: `Input prints the document the rules judge, for writing rules and for running
 them with other tools (opa eval -i, conftest): {"now", "today", "sms",
-"records": {"<kind>": {"<id>": {...}}}, "rules": {...}}. Records that fail
-the schema are left out. With --pr N, the input has the pull request's
+"records": {"<kind>": {"<id>": {...}}}, "rules": {...}, "measurements":
+{"sla": {"<agreement>": [closed months]}}}. Records that fail the schema
+are left out. measurements.sla is each agreement's attainment and
+availability in every calendar month that ended before --now (see smsctl
+report sla). With --pr N, the input has the pull request's
 facts from GitHub too, as validate --pr gives them to the rules
 ("pull_request": number, author, last_pusher, head_sha, changes, reviews).`,
 		Example: "  smsctl policy input --now 2026-11-23 > input.json\n  opa eval -d policies -i input.json 'data.smsctl.rules'\n\n  # with pull request 42's approvals\n  GITHUB_TOKEN=... smsctl policy input --pr 42 | smsctl policy eval --input -",
