@@ -63,9 +63,21 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	c.status in past_approval
 	not pr_authorised
 	msg := sprintf(
-		"normal change %s is %s but pull request #%d has no approval that counts by a person holding a role that grants approve-normal-change%s",
-		[id, c.status, input.pull_request.number, lib.pr_uncounted_note],
+		"normal change %s is %s but pull request #%d has no approval that counts by a person holding a role that grants approve-normal-change%s%s",
+		[id, c.status, input.pull_request.number, unauthorised_note, lib.pr_uncounted_note],
 	)
+}
+
+# unauthorised_note names the approvals that count but whose reviewers
+# hold no role that grants approve-normal-change.
+default unauthorised_note := ""
+
+unauthorised_note := sprintf("; approved without that authority by %s", [concat(", ", names)]) if {
+	names := sort([sprintf("%s (%s)", [r.person, r.login]) |
+		some r in lib.pr_approvals
+		not lib.may(r.person, "approve-normal-change")
+	])
+	count(names) > 0
 }
 
 pr_authorised if {

@@ -166,7 +166,10 @@ test_pr_withdrawn_approval_does_not_count if {
 
 test_pr_approval_without_authority_does_not_count if {
 	rs := [review("bob-gh", "bob", "APPROVED", head, "2026-11-20T10:00:00Z")]
-	count(approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+	count(d) == 1
+	some f in d
+	contains(f.msg, "approve-normal-change; approved without that authority by bob (bob-gh)")
 }
 
 test_pr_untouched_change_judged_by_its_record if {

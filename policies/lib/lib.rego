@@ -123,6 +123,3 @@ pr_uncounted_note := sprintf("; not counted: %s", [concat("; ", notes)]) if {
 	]
 	count(notes) > 0
 }
-
-# pr_approver_names lists who approved in a way that counts, for messages.
-pr_approver_names := concat(", ", sort([sprintf("%s (%s)", [r.person, r.login]) | some r in pr_approvals]))
