@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func orDash(s string) string {
 
 func caseLine(c sla.Case) string {
 	return fmt.Sprintf("%s %s %s %s of %s (%s%%) %s", c.ID, c.Priority, c.Metric,
-		Dur(c.Elapsed.Duration()), Dur(c.Target.Duration()), strconv.FormatFloat(c.Percent, 'f', 0, 64), c.Status)
+		Dur(c.Elapsed.Duration()), Dur(c.Target.Duration()), strconv.FormatFloat(math.Round(c.Percent), 'f', 0, 64), c.Status)
 }
 
 // supportLine sums up an OLA's or UC's attainment beside an SLA.
