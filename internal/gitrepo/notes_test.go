@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 func gitCmd(t *testing.T, dir string, args ...string) string {
@@ -120,4 +124,72 @@ func TestNotesRoundTripWithGit(t *testing.T) {
 	if got := gitCmd(t, bare, "notes", "--ref=smsctl", "show", second); got != "replaced" {
 		t.Errorf("the remote's note on %s: %q", second, got)
 	}
+}
+
+// TestNotesFanout reads a notes tree with fan-out (ab/cdef…), as git writes
+// once there are many notes, and rewrites it flat without losing a note.
+func TestNotesFanout(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	gitCmd(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	first := gitCmd(t, dir, "rev-parse", "HEAD")
+	gitCmd(t, dir, "commit", "-q", "--allow-empty", "-m", "two")
+	second := gitCmd(t, dir, "rev-parse", "HEAD")
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// notes tree: <first[:2]>/<first[2:]> -> blob
+	blob, err := r.writeObject(plumbing.BlobObject, []byte("fanned out\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := &object.Tree{Entries: []object.TreeEntry{{Name: first[2:], Mode: filemode.Regular, Hash: blob}}}
+	subHash := encodeTree(t, r, sub)
+	top := encodeTree(t, r, &object.Tree{Entries: []object.TreeEntry{{Name: first[:2], Mode: filemode.Dir, Hash: subHash}}})
+	sig := object.Signature{Name: "T", Email: "t@example.com", When: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	c := &object.Commit{Author: sig, Committer: sig, Message: "notes", TreeHash: top}
+	obj := r.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		t.Fatal(err)
+	}
+	h, err := r.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.repo.Storer.SetReference(plumbing.NewHashReference(NotesRef, h)); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCmd(t, dir, "notes", "--ref=smsctl", "show", first); got != "fanned out" {
+		t.Fatalf("git reads the fanned-out note as %q", got)
+	}
+	notes, err := r.Notes(NotesRef)
+	if err != nil || string(notes[first]) != "fanned out\n" {
+		t.Fatalf("Notes = %q, %v", notes, err)
+	}
+	if _, err := r.AddNote(NotesRef, second, []byte("flat\n"), Signature{Name: "T", Email: "t@example.com", When: sig.When}, "m"); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCmd(t, dir, "notes", "--ref=smsctl", "show", first); got != "fanned out" {
+		t.Errorf("after a rewrite, git reads %q", got)
+	}
+	if got := gitCmd(t, dir, "notes", "--ref=smsctl", "show", second); got != "flat" {
+		t.Errorf("after a rewrite, git reads %q", got)
+	}
+}
+
+func encodeTree(t *testing.T, r *Repo, tree *object.Tree) plumbing.Hash {
+	t.Helper()
+	obj := r.repo.Storer.NewEncodedObject()
+	if err := tree.Encode(obj); err != nil {
+		t.Fatal(err)
+	}
+	h, err := r.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
