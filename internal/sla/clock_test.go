@@ -386,7 +386,11 @@ func TestRequests(t *testing.T) {
 			"opened": "2026-10-05T09:00:00+01:00", "acknowledged": "2026-10-05T09:30:00+01:00", "closed": "2026-10-06T09:00:00+01:00"}`,
 	}))
 	asOf := ts(t, "2026-11-01T00:00:00Z")
-	o, ok := Evaluate(d.Agreements[0], d.Tickets[0], asOf)
+	byID := map[string]*Ticket{}
+	for _, tk := range d.Tickets {
+		byID[tk.ID] = tk
+	}
+	o, ok := Evaluate(d.Agreements[0], byID["REQ-2026-0001"], asOf)
 	if !ok || o.Status != Breached || len(o.Clocks) != 2 || o.Clocks[1].Metric != "fulfilment" || o.Clocks[1].Elapsed != 31*time.Hour {
 		t.Errorf("fulfilled request: %+v", o)
 	}
@@ -394,7 +398,7 @@ func TestRequests(t *testing.T) {
 	if !o.At.Equal(ts(t, "2026-10-08T08:00:00Z")) {
 		t.Errorf("breached at %v, want 2026-10-08T08:00:00Z", o.At.UTC())
 	}
-	o, ok = Evaluate(d.Agreements[0], d.Tickets[1], asOf)
+	o, ok = Evaluate(d.Agreements[0], byID["REQ-2026-0002"], asOf)
 	if !ok || o.Status != Met || len(o.Clocks) != 1 || o.Clocks[0].Metric != "response" {
 		t.Errorf("rejected request: %+v", o)
 	}

@@ -197,6 +197,7 @@ var utc = &Calendar{ID: "", Location: time.UTC, day: 24 * time.Hour, week: 7 * 2
 // measurement, with its month starts.
 type window struct {
 	start, end time.Time // end clipped to asOf
+	limit      time.Time // end, unclipped
 	months     []time.Time
 }
 
@@ -208,6 +209,7 @@ func newWindow(from, to civilDate, loc *time.Location, asOf time.Time) window {
 	for m := time.Date(from.y, from.m, 1, 0, 0, 0, 0, loc); m.Before(w.end); m = m.AddDate(0, 1, 0) {
 		w.months = append(w.months, m)
 	}
+	w.limit = w.end
 	if asOf.Before(w.end) {
 		w.end = asOf
 	}
@@ -215,12 +217,24 @@ func newWindow(from, to civilDate, loc *time.Location, asOf time.Time) window {
 }
 
 // month is the index of the month t falls in, or -1.
+//
+// The window is half-open: an outcome decided at the instant the period
+// ends belongs to the next period, so a ticket is counted once.
 func (w *window) month(t time.Time) int {
-	if t.Before(w.start) || t.After(w.end) {
+	if t.Before(w.start) || !t.Before(w.limit) || t.After(w.end) {
 		return -1
 	}
-	i := sort.Search(len(w.months), func(i int) bool { return w.months[i].After(t) }) - 1
-	return i
+	return sort.Search(len(w.months), func(i int) bool { return w.months[i].After(t) }) - 1
+}
+
+// outcomeMonth is the month an outcome counts in: the month it was
+// decided, or the last month while it is open (At is the moment of
+// measurement then, the end of the window).
+func (w *window) outcomeMonth(o *Outcome) int {
+	if o.Status == Open {
+		return w.month(w.end.Add(-time.Nanosecond))
+	}
+	return w.month(o.At)
 }
 
 // bounds are month i's bounds within the window.
@@ -339,7 +353,7 @@ func Measure(d *Data, opts Options) (*Report, error) {
 				if !ok {
 					continue
 				}
-				mi := w.month(o.At)
+				mi := w.outcomeMonth(&o)
 				if mi < 0 {
 					continue
 				}

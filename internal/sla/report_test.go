@@ -276,3 +276,26 @@ func TestAcme(t *testing.T) {
 		t.Errorf("closed months below target:\n%v\nwant\n%v", below, wantBelow)
 	}
 }
+
+// A ticket met at the very instant one month ends and the next begins
+// counts in the next month only; one met at the moment of measurement
+// counts.
+func TestBoundaries(t *testing.T) {
+	d := Load(repoOf(t, map[string]string{
+		"sms/sms":           smsJSON,
+		"agreement/sla-web": agreementJSON("24x7", ""),
+		// Resolved at midnight London time between October and November
+		// (00:00 GMT).
+		"incident/INC-2026-0001": incident("2026-10-31T22:00:00Z", "2026-10-31T22:05:00Z", "2026-11-01T00:00:00Z", "P1", ""),
+		// Resolved at the moment of measurement.
+		"incident/INC-2026-0002": incident("2026-11-20T08:00:00Z", "2026-11-20T08:05:00Z", "2026-11-20T10:00:00Z", "P1", ""),
+	}))
+	oct := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-11-20T10:00:00Z", Options{}), "sla-web")
+	nov := find(t, measure(t, d, "2026-11-01", "2026-11-30", "2026-11-20T10:00:00Z", Options{}), "sla-web")
+	if oct.Total.Tickets != 0 || oct.Total.Open != 0 {
+		t.Errorf("October: %+v, want nothing", oct.Total)
+	}
+	if nov.Total.Tickets != 2 || nov.Total.Met != 2 {
+		t.Errorf("November: %+v, want both tickets met", nov.Total)
+	}
+}
