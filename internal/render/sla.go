@@ -151,6 +151,9 @@ func slaText(w io.Writer, r *sla.Report) error {
 		if t.Breached > 0 {
 			fmt.Fprintf(w, "  breaches: %d response, %d resolution\n", t.ResponseBreached, t.ResolutionBreached)
 		}
+		if t.AtRisk > 0 {
+			fmt.Fprintf(w, "  at risk: %d of the open tickets at 75%% or more of a target\n", t.AtRisk)
+		}
 		if a.AttainmentTarget != nil {
 			fmt.Fprintf(w, "  attainment %s against %s%s\n", pct(t.Attainment, 1), target(a.AttainmentTarget), belowMark(a.BelowTarget, "attainment"))
 		}

@@ -16,7 +16,8 @@ type Clock struct {
 	// StoppedAt is when it stopped.
 	StoppedAt time.Time
 	Breached  bool
-	// Near is a met target at 75% or more of it.
+	// Near is a target met, or still running, at 75% or more of it: a
+	// near breach, or a breach at risk.
 	Near bool
 	// BreachedAt is when the target was exceeded.
 	BreachedAt time.Time
@@ -114,7 +115,7 @@ func Evaluate(a *Agreement, t *Ticket, asOf time.Time) (Outcome, bool) {
 		if c.Elapsed > tgt {
 			c.Breached = true
 			c.BreachedAt, _ = a.Calendar.Deadline(t.Opened, tgt, pauses)
-		} else if stopped && float64(c.Elapsed) >= NearBreach*float64(tgt) {
+		} else if float64(c.Elapsed) >= NearBreach*float64(tgt) {
 			c.Near = true
 		}
 		clocks[n] = c

@@ -286,11 +286,11 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			// Still open at the moment of measurement, 3h into a 4h P1
-			// target: open, counted nowhere yet.
+			// target: open, counted nowhere yet, and at risk (75%).
 			name: "open within target", calendar: "24x7",
 			ticket: `"priority": "P1", "opened": "2026-10-31T21:00:00Z", "acknowledged": "2026-10-31T21:05:00Z", "resolved": "2026-11-01T02:00:00Z"`,
 			asOf:   "2026-11-01T00:00:00Z", status: Open,
-			clocks: []Clock{{Metric: "response", Priority: "P1", Elapsed: 5 * time.Minute}, {Metric: "resolution", Priority: "P1", Elapsed: 3 * time.Hour}},
+			clocks: []Clock{{Metric: "response", Priority: "P1", Elapsed: 5 * time.Minute}, {Metric: "resolution", Priority: "P1", Elapsed: 3 * time.Hour, Near: true}},
 			at:     "2026-11-01T00:00:00Z",
 		},
 		{

@@ -51,8 +51,10 @@ type Tally struct {
 	Breached           int `json:"breached"`
 	ResponseBreached   int `json:"response_breaches"`
 	ResolutionBreached int `json:"resolution_breaches"`
-	// Open are tickets still within target at the end of the period.
-	Open int `json:"open"`
+	// Open are tickets still within target at the end of the period;
+	// AtRisk those of them at 75% or more of a target.
+	Open   int `json:"open"`
+	AtRisk int `json:"at_risk"`
 	// Attainment is the share of decided tickets that met every target,
 	// in percent; absent when none was decided.
 	Attainment *float64 `json:"attainment"`
@@ -62,6 +64,9 @@ func (t *Tally) add(o *Outcome) {
 	switch o.Status {
 	case Open:
 		t.Open++
+		if o.Near {
+			t.AtRisk++
+		}
 		return
 	case Met:
 		t.Met++
@@ -91,6 +96,7 @@ func (t *Tally) merge(u *Tally) {
 	t.ResponseBreached += u.ResponseBreached
 	t.ResolutionBreached += u.ResolutionBreached
 	t.Open += u.Open
+	t.AtRisk += u.AtRisk
 }
 
 func (t *Tally) finish() {

@@ -61,7 +61,7 @@ func TestPeriodAttribution(t *testing.T) {
 		"incident/INC-2026-0004": incident("2026-12-02T09:00:00Z", "", "", "P3", ""),
 	}))
 	oct := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-12-01T12:00:00Z", Options{}), "sla-web")
-	want := Tally{Tickets: 2, Met: 1, Breached: 1, ResolutionBreached: 1, Open: 1}
+	want := Tally{Tickets: 2, Met: 1, Breached: 1, ResolutionBreached: 1, Open: 1, AtRisk: 1}
 	if got := oct.Total; got.Attainment == nil || *got.Attainment != 50 || !sameCounts(got, want) {
 		t.Errorf("October: %+v (attainment %v), want %+v at 50%%", got, deref(got.Attainment), want)
 	}
