@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/smsctl/smsctl/internal/github/githubtest"
 )
@@ -60,3 +62,46 @@ func githubCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: github serve FIXTURE | github dump FILE")
 	}
 }
+
+// actionScriptCmd is "action-script ACTION STEP FILE": it writes the run
+// script of step STEP of actions/ACTION/action.yml to FILE, and makes
+// $RUNNER_TEMP/smsctl run the smsctl under test, so a script can run the
+// action's shell logic as the runner would after the build step.
+func actionScriptCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: action-script ACTION STEP FILE")
+	}
+	data, err := os.ReadFile(filepath.Join(repoRoot, "actions", args[0], "action.yml"))
+	ts.Check(err)
+	var action struct {
+		Runs struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	ts.Check(yaml.Unmarshal(data, &action))
+	for _, st := range action.Runs.Steps {
+		if st.Name == args[1] {
+			ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(st.Run), 0o755))
+			runner := ts.Getenv("RUNNER_TEMP")
+			if runner == "" {
+				ts.Fatalf("action-script: set RUNNER_TEMP first")
+			}
+			ts.Check(os.MkdirAll(runner, 0o755))
+			ts.Check(os.WriteFile(filepath.Join(runner, "smsctl"), []byte("#!/bin/sh\nexec smsctl \"$@\"\n"), 0o755))
+			return
+		}
+	}
+	ts.Fatalf("action-script: actions/%s has no step %q", args[0], args[1])
+}
+
+// repoRoot is this repository's top directory.
+var repoRoot = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(wd, "..", "..")
+}()

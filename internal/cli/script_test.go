@@ -57,6 +57,8 @@ func TestScripts(t *testing.T) {
 			// directory. github dump FILE writes the server's state
 			// (comments, check runs, requests) as JSON.
 			"github": githubCmd,
+			// action-script ACTION STEP FILE writes an action's run script.
+			"action-script": actionScriptCmd,
 			// exit CODE PROG ARGS... runs a program and checks its exit code.
 			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
