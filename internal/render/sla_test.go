@@ -25,7 +25,7 @@ func slaFixture() *sla.Report {
 				Tally: sla.Tally{Tickets: 4, Met: 3, Breached: 1, ResolutionBreached: 1, Attainment: f(75)}}},
 			Months: []sla.MonthReport{{Month: "2026-10", Tally: sla.Tally{Tickets: 4, Met: 3, Breached: 1, Attainment: f(75)},
 				Availability: &sla.Availability{Percent: 99.2, Target: f(99.5), Met: &no, ServiceTime: 744 * 3600, Downtime: 21420},
-				BelowTarget: []string{"attainment", "availability"}}},
+				BelowTarget:  []string{"attainment", "availability"}}},
 			Availability: &sla.Availability{Percent: 99.2, Target: f(99.5), Met: &no, ServiceTime: 744 * 3600, Downtime: 21420},
 			Worst:        []sla.Case{{Kind: "incident", ID: "INC-2026-0001", Priority: "P2", Metric: "resolution", Status: "breached", Elapsed: 9 * 3600, Target: 8 * 3600, Percent: 112.5}},
 			BelowTarget:  []string{"attainment", "availability"},
