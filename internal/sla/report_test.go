@@ -287,13 +287,20 @@ func TestBoundaries(t *testing.T) {
 		// Resolved at midnight London time between October and November
 		// (00:00 GMT).
 		"incident/INC-2026-0001": incident("2026-10-31T22:00:00Z", "2026-10-31T22:05:00Z", "2026-11-01T00:00:00Z", "P1", ""),
+		// Resolved at 23:30 UTC on 30 September, which is 00:30 on 1
+		// October in London, the calendar's time zone: October's.
+		"incident/INC-2026-0003": incident("2026-09-30T22:00:00Z", "2026-09-30T22:05:00Z", "2026-09-30T23:30:00Z", "P1", ""),
 		// Resolved at the moment of measurement.
 		"incident/INC-2026-0002": incident("2026-11-20T08:00:00Z", "2026-11-20T08:05:00Z", "2026-11-20T10:00:00Z", "P1", ""),
 	}))
 	oct := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-11-20T10:00:00Z", Options{}), "sla-web")
 	nov := find(t, measure(t, d, "2026-11-01", "2026-11-30", "2026-11-20T10:00:00Z", Options{}), "sla-web")
-	if oct.Total.Tickets != 0 || oct.Total.Open != 0 {
-		t.Errorf("October: %+v, want nothing", oct.Total)
+	if oct.Total.Tickets != 1 || oct.Total.Met != 1 || oct.Total.Open != 0 || oct.Worst[0].ID != "INC-2026-0003" {
+		t.Errorf("October: %+v, worst %+v; want INC-2026-0003 alone", oct.Total, oct.Worst)
+	}
+	sep := find(t, measure(t, d, "2026-09-01", "2026-09-30", "2026-11-20T10:00:00Z", Options{}), "sla-web")
+	if sep.Total.Tickets != 0 {
+		t.Errorf("September: %+v, want nothing", sep.Total)
 	}
 	if nov.Total.Tickets != 2 || nov.Total.Met != 2 {
 		t.Errorf("November: %+v, want both tickets met", nov.Total)
