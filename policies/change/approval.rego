@@ -16,9 +16,9 @@
 #   request's real approvals instead of the approvals its record claims: at
 #   least one approving review must count (not dismissed, given on the head
 #   commit, not by the pull request's author or last pusher, not withdrawn by
-#   a later request for changes) and come from a person whose GitHub login
-#   the people records name and who holds a role that grants
-#   approve-normal-change.
+#   a later request for changes) and come from an active person (not a
+#   team) whose GitHub login the people records name and who holds a role
+#   that grants approve-normal-change.
 # custom:
 #   id: change.approval
 #   clause: "8.5.1.3"

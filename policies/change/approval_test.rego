@@ -156,6 +156,19 @@ test_pr_unknown_login_does_not_count if {
 	contains(f.msg, "stranger's review (no person record has this GitHub login)")
 }
 
+test_pr_inactive_person_or_team_does_not_count if {
+	ppl := object.union(people, {
+		"alice": {"name": "Alice", "type": "person", "roles": ["change-manager"], "active": false},
+		"ops": {"name": "Ops", "type": "team", "roles": ["change-manager"]},
+	})
+	rs := [review("alice-gh", "alice", "APPROVED", head, "2026-11-20T10:00:00Z"), review("ops-gh", "ops", "APPROVED", head, "2026-11-20T10:05:00Z")]
+	d := approval.deny with input as mk_pr({"CHG-2026-0001": approved_change}, rs)
+		with input.records.person as ppl
+	some f in d
+	contains(f.msg, "alice-gh's review (alice is no longer active)")
+	contains(f.msg, "ops-gh's review (ops is a team, not a person)")
+}
+
 test_pr_withdrawn_approval_does_not_count if {
 	rs := [
 		review("alice-gh", "alice", "APPROVED", head, "2026-11-20T10:00:00Z"),

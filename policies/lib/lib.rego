@@ -84,7 +84,7 @@ pr_touches(id) if id in input.pull_request.changes
 # when it counts. The author and the last pusher of a pull request cannot
 # approve their own work; an approval of an older head commit does not
 # cover commits pushed after it; a reviewer's later request for changes
-# withdraws their approval.
+# withdraws their approval; only an active person's review counts.
 review_problem(r) := "it was dismissed" if {
 	r.dismissed
 } else := "it is not an approval" if {
@@ -97,6 +97,10 @@ review_problem(r) := "it was dismissed" if {
 	r.commit_id != input.pull_request.head_sha
 } else := "no person record has this GitHub login" if {
 	not r.person
+} else := sprintf("%s is a team, not a person", [r.person]) if {
+	input.records.person[r.person].type == "team"
+} else := sprintf("%s is no longer active", [r.person]) if {
+	input.records.person[r.person].active == false
 } else := "a later review by the same reviewer requests changes" if {
 	some later in input.pull_request.reviews
 	later.login == r.login
