@@ -274,6 +274,12 @@ func (c *Client) explain(what string, err error) error {
 			return fmt.Errorf("%s: %w (or the token may not read it)", what, ErrNotFound)
 		case http.StatusForbidden:
 			return fmt.Errorf("%s: GitHub refused the request (403 %s): the token lacks a permission it needs", what, er.Message)
+		case http.StatusTooManyRequests:
+			reset := ""
+			if n, err := strconv.ParseInt(er.Response.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+				reset = " until " + time.Unix(n, 0).UTC().Format(time.RFC3339)
+			}
+			return fmt.Errorf("%s: GitHub's rate limit is spent (429)%s; retry then", what, reset)
 		}
 		msg := er.Message
 		if msg == "" {

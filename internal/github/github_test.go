@@ -155,6 +155,16 @@ func TestErrors(t *testing.T) {
 			want:   "secondary rate limit asks to wait 10m0s", waits: "",
 		},
 		{
+			name: "429 with the limit spent", number: 7,
+			faults: []githubtest.Fault{{Path: "/pulls/7$", Status: 429, Headers: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1795431600"}, Body: `{"message":"API rate limit exceeded"}`}},
+			want:   "GitHub's rate limit is spent (429) until 2026-11-23T11:00:00Z",
+		},
+		{
+			name: "a token without the permission", number: 7,
+			faults: []githubtest.Fault{{Path: "/pulls/7$", Status: 403, Body: `{"message":"Resource not accessible by integration"}`}},
+			want:   "GitHub refused the request (403 Resource not accessible by integration): the token lacks a permission it needs",
+		},
+		{
 			name: "server errors beyond the retries", number: 7,
 			faults: []githubtest.Fault{{Path: "/pulls/7$", Status: 502, Times: 9, Body: `{"message":"Server Error"}`}},
 			want:   "GitHub answered 502 Server Error", waits: "1s 2s 4s 8s",
