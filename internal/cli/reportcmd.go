@@ -58,8 +58,10 @@ an SLA counts these outages of its services' dependencies too, an OLA or
 UC only its own services' outages.
 
 Per agreement and priority the report gives tickets, met, breached, near
-breaches, open, attainment (met / tickets), the worst cases, the months
-below target, and beside each SLA the OLAs and UCs that underpin it.
+breaches, open (and at risk: past 75% of a target), attainment (met /
+tickets), the worst cases, the months below target, and beside each SLA
+the OLAs and UCs that underpin it. --tickets lists every measured ticket
+with its clocks, for an auditor's sample.
 
 The period is --period YYYY-MM, YYYY-QN or YYYY, or --from and --to (dates,
 inclusive); the default is the last complete month. Nothing after --now
@@ -81,7 +83,10 @@ availability target), 2 usage, 3 could not run.`,
   smsctl report sla --from 2026-01-01 --to 2026-09-30 -o csv > sla.csv
 
   # one service, as it stood at a tag
-  smsctl report sla --period 2026-Q2 --service managed-database --rev audit-2026`,
+  smsctl report sla --period 2026-Q2 --service managed-database --rev audit-2026
+
+  # every ticket's clocks, for an auditor's sample
+  smsctl report sla --period 2026 --tickets -o csv > tickets.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return reportSLARun(env, g, o)
@@ -94,6 +99,7 @@ availability target), 2 usage, 3 could not run.`,
 	f.StringVar(&o.opts.Service, "service", "", "only agreements, tickets and outages of service `S`")
 	f.StringVar(&o.opts.Customer, "customer", "", "only customer `C`'s SLAs, the OLAs and UCs under them, and C's tickets")
 	f.IntVar(&o.opts.Worst, "worst", 5, "list the `N` worst cases per agreement")
+	f.BoolVar(&o.opts.Tickets, "tickets", false, "list every measured ticket per agreement (csv: one row per ticket and agreement instead of the summary)")
 	f.StringVar(&o.now, "now", "", "the moment of measurement (RFC 3339 or YYYY-MM-DD; default: the clock)")
 	f.StringVar(&o.rev, "rev", "", "read the records of Git revision `REV` instead of the work tree")
 	f.BoolVar(&o.failBelow, "fail-below-target", false, "exit 1 when an agreement fell below its attainment or availability target")

@@ -121,6 +121,19 @@ func caseLine(c sla.Case) string {
 		Dur(c.Elapsed.Duration()), Dur(c.Target.Duration()), strconv.FormatFloat(math.Round(c.Percent), 'f', 0, 64), c.Status)
 }
 
+// ticketLine is one measured ticket: its outcome and each clock.
+func ticketLine(t sla.TicketRow) string {
+	var clocks []string
+	for _, c := range t.Clocks {
+		clocks = append(clocks, fmt.Sprintf("%s %s of %s", c.Metric, Dur(c.Elapsed.Duration()), Dur(c.Target.Duration())))
+	}
+	status := t.Status
+	if t.Near {
+		status += " (near)"
+	}
+	return fmt.Sprintf("%s %s %s %s: %s", t.ID, t.Priority, t.Month, status, strings.Join(clocks, ", "))
+}
+
 // supportLine sums up an OLA's or UC's attainment beside an SLA.
 func supportLine(a *sla.AgreementReport) string {
 	s := fmt.Sprintf("%s %s attainment %s", a.Type, a.ID, pct(a.Total.Attainment, 1))
@@ -185,6 +198,12 @@ func slaText(w io.Writer, r *sla.Report) error {
 		for _, id := range a.UnderpinnedBy {
 			fmt.Fprintf(w, "  underpinned by %s\n", supportLine(byID[id]))
 		}
+		if len(a.Tickets) > 0 {
+			fmt.Fprintln(w, "  tickets:")
+			for _, t := range a.Tickets {
+				fmt.Fprintf(w, "    %s\n", ticketLine(t))
+			}
+		}
 	}
 	if len(r.Services) > 0 {
 		fmt.Fprintf(w, "\nAvailability per service (outages of the services each depends on included)\n")
@@ -232,7 +251,35 @@ func floatCell(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', -1, 64)
 }
 
+// slaTicketsCSV writes one row per measured ticket and agreement.
+func slaTicketsCSV(w io.Writer, r *sla.Report) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"from", "to", "agreement", "type", "party", "kind", "id", "priority", "status", "near", "month", "at",
+		"response_s", "response_target_s", "resolution_metric", "resolution_s", "resolution_target_s"})
+	for _, a := range r.Agreements {
+		for _, t := range a.Tickets {
+			row := []string{r.From, r.To, a.ID, a.Type, a.Party, t.Kind, t.ID, t.Priority, t.Status, strconv.FormatBool(t.Near), t.Month,
+				t.At.UTC().Format(time.RFC3339), "", "", "", "", ""}
+			for _, c := range t.Clocks {
+				if c.Metric == "response" {
+					row[12], row[13] = strconv.FormatInt(int64(c.Elapsed), 10), strconv.FormatInt(int64(c.Target), 10)
+				} else {
+					row[14], row[15], row[16] = c.Metric, strconv.FormatInt(int64(c.Elapsed), 10), strconv.FormatInt(int64(c.Target), 10)
+				}
+			}
+			_ = cw.Write(row)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 func slaCSV(w io.Writer, r *sla.Report) error {
+	for _, a := range r.Agreements {
+		if a.Tickets != nil {
+			return slaTicketsCSV(w, r)
+		}
+	}
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"from", "to", "scope", "id", "type", "party", "month", "priority", "tickets", "met", "near_breaches", "breached",
 		"response_breaches", "resolution_breaches", "open", "attainment", "attainment_target", "availability", "availability_target", "downtime_s", "below_target"})
@@ -318,6 +365,12 @@ func slaMarkdown(w io.Writer, r *sla.Report) error {
 			fmt.Fprintf(w, "\nUnderpinned by:\n\n")
 			for _, id := range a.UnderpinnedBy {
 				fmt.Fprintf(w, "- %s\n", mdCell(supportLine(byID[id])))
+			}
+		}
+		if len(a.Tickets) > 0 {
+			fmt.Fprintf(w, "\nTickets:\n\n")
+			for _, t := range a.Tickets {
+				fmt.Fprintf(w, "- %s\n", mdCell(ticketLine(t)))
 			}
 		}
 	}

@@ -20,6 +20,7 @@ var slaPage = template.Must(template.New("sla").Funcs(template.FuncMap{
 	"avail":  availPct,
 	"dur":    func(s sla.Seconds) string { return Dur(s.Duration()) },
 	"case":   caseLine,
+	"ticket": ticketLine,
 	"join":   strings.Join,
 	"heading": func(a *sla.AgreementReport) string {
 		return agreementHeading(a)
@@ -81,6 +82,7 @@ svg text{font-family:inherit;font-size:11px;fill:#1d2430}
 {{end}}</table>{{end}}
 {{if .Worst}}<p>Worst cases:</p><ul>{{range .Worst}}<li>{{case .}}</li>{{end}}</ul>{{end}}
 {{if .UnderpinnedBy}}<p>Underpinned by:</p><ul>{{range .UnderpinnedBy}}<li>{{support $.ByID .}}</li>{{end}}</ul>{{end}}
+{{if .Tickets}}<details><summary>Tickets ({{len .Tickets}})</summary><ul>{{range .Tickets}}<li{{if eq .Status "breached"}} class="below"{{end}}>{{ticket .}}</li>{{end}}</ul></details>{{end}}
 {{end}}
 
 {{if .R.Services}}<h2>Availability per service</h2>

@@ -25,6 +25,9 @@ type Options struct {
 	// Worst is how many worst cases to list per agreement: 5 when zero,
 	// none when negative.
 	Worst int
+	// Tickets lists every measured ticket of each agreement, for an
+	// auditor's sample.
+	Tickets bool
 }
 
 // Report is service level attainment over a period.
@@ -131,6 +134,22 @@ type AgreementReport struct {
 	// BelowTarget names what fell short over the period: "attainment",
 	// "availability".
 	BelowTarget []string `json:"below_target,omitempty"`
+	// Tickets are the measured tickets, by ID, with Options.Tickets.
+	Tickets []TicketRow `json:"tickets,omitempty"`
+}
+
+// TicketRow is one ticket measured against one agreement.
+type TicketRow struct {
+	Kind     string `json:"kind"`
+	ID       string `json:"id"`
+	Priority string `json:"priority"`
+	// Status is met, breached or open.
+	Status string `json:"status"`
+	// Month is the month it counts in.
+	Month  string    `json:"month"`
+	At     time.Time `json:"at"`
+	Near   bool      `json:"near,omitempty"`
+	Clocks []Case    `json:"clocks"`
 }
 
 // PriorityReport is one priority's tally with its targets.
@@ -170,15 +189,17 @@ func (s Seconds) Duration() time.Duration { return time.Duration(s) * time.Secon
 
 // Case is one measured target of one ticket.
 type Case struct {
-	Kind     string    `json:"kind"`
-	ID       string    `json:"id"`
-	Priority string    `json:"priority"`
-	Metric   string    `json:"metric"`
-	Status   string    `json:"status"`
-	Elapsed  Seconds   `json:"elapsed_s"`
-	Target   Seconds   `json:"target_s"`
-	Percent  float64   `json:"percent_of_target"`
-	At       time.Time `json:"at"`
+	Kind     string  `json:"kind"`
+	ID       string  `json:"id"`
+	Priority string  `json:"priority"`
+	Metric   string  `json:"metric"`
+	Status   string  `json:"status"`
+	Elapsed  Seconds `json:"elapsed_s"`
+	Target   Seconds `json:"target_s"`
+	Percent  float64 `json:"percent_of_target"`
+	// At is when the clock stopped, or when the target was exceeded;
+	// absent while it runs within target.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ServiceReport is a service's availability, its dependencies' outages
@@ -263,8 +284,9 @@ func parseDay(field, s string) (civilDate, error) {
 
 // agreementAcc accumulates one agreement's outcomes.
 type agreementAcc struct {
-	months [][5]Tally // per month, per priority
-	worst  []Case
+	months  [][5]Tally // per month, per priority
+	worst   []Case
+	tickets []TicketRow
 }
 
 // Measure builds the report of d over the period of opts.
@@ -371,6 +393,14 @@ func Measure(d *Data, opts Options) (*Report, error) {
 						acc.worst = addWorst(acc.worst, caseOf(t, c), opts.Worst)
 					}
 				}
+				if opts.Tickets {
+					row := TicketRow{Kind: t.Kind, ID: t.ID, Priority: o.Priority, Status: o.Status.String(),
+						Month: w.months[mi].Format("2006-01"), At: o.At, Near: o.Near}
+					for _, c := range o.Clocks {
+						row.Clocks = append(row.Clocks, caseOf(t, c))
+					}
+					acc.tickets = append(acc.tickets, row)
+				}
 			}
 		}
 		partc <- p
@@ -415,6 +445,18 @@ func Measure(d *Data, opts Options) (*Report, error) {
 			}
 		}
 		ar.Worst = worst
+		if opts.Tickets {
+			ar.Tickets = []TicketRow{}
+		}
+		for _, p := range parts {
+			ar.Tickets = append(ar.Tickets, p.accs[i].tickets...)
+		}
+		sort.Slice(ar.Tickets, func(x, y int) bool {
+			if ar.Tickets[x].ID != ar.Tickets[y].ID {
+				return ar.Tickets[x].ID < ar.Tickets[y].ID
+			}
+			return ar.Tickets[x].Kind < ar.Tickets[y].Kind
+		})
 		if ar.Worst == nil {
 			ar.Worst = []Case{}
 		}
