@@ -46,7 +46,7 @@ func runSLA(ctx context.Context, name string, args []string) error {
 		return errUsage
 	}
 	if child {
-		return slaChild(n, seed)
+		return slaChild(os.Stdout, n, seed)
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -89,8 +89,8 @@ func runSLA(ctx context.Context, name string, args []string) error {
 }
 
 // slaChild generates the tickets, then times their measurement and the
-// JSON report, and prints one line of key=value fields.
-func slaChild(n int, seed uint64) error {
+// JSON report, and writes one line of key=value fields to w.
+func slaChild(w io.Writer, n int, seed uint64) error {
 	start := time.Now()
 	repo := synth.Repository(n, seed)
 	gen := time.Since(start)
@@ -114,6 +114,6 @@ func slaChild(n int, seed uint64) error {
 		breached += a.Total.Breached
 		open += a.Total.Open
 	}
-	fmt.Printf("gen_s=%.3f sla_s=%.3f measured=%d breached=%d open=%d\n", gen.Seconds(), took.Seconds(), measured, breached, open)
-	return nil
+	_, err = fmt.Fprintf(w, "gen_s=%.3f sla_s=%.3f measured=%d breached=%d open=%d\n", gen.Seconds(), took.Seconds(), measured, breached, open)
+	return err
 }
