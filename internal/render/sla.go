@@ -23,7 +23,9 @@ var SLAFormats = []string{"text", "json", "csv", "markdown", "html"}
 //   - text: for people, one block per agreement, then service availability;
 //   - json: the report itself, as data;
 //   - csv: one row per agreement and priority, per agreement, per agreement
-//     and month, and per service and month;
+//     and month (an OLA's or UC's rows name the SLAs it underpins), and
+//     per service and month; with tickets listed, one row per ticket and
+//     agreement instead;
 //   - markdown: tables, for a pull request or a wiki;
 //   - html: one self-contained page with inline SVG charts (attainment per
 //     month, breaches per priority, availability per service).
@@ -282,7 +284,7 @@ func slaCSV(w io.Writer, r *sla.Report) error {
 	}
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"from", "to", "scope", "id", "type", "party", "month", "priority", "tickets", "met", "near_breaches", "breached",
-		"response_breaches", "resolution_breaches", "open", "attainment", "attainment_target", "availability", "availability_target", "downtime_s", "below_target"})
+		"response_breaches", "resolution_breaches", "open", "attainment", "attainment_target", "availability", "availability_target", "downtime_s", "below_target", "underpins"})
 	row := func(a *sla.AgreementReport, month, prio string, t sla.Tally, av *sla.Availability, below []string) {
 		var avail, avTarget, down string
 		if av != nil {
@@ -291,7 +293,7 @@ func slaCSV(w io.Writer, r *sla.Report) error {
 		_ = cw.Write([]string{r.From, r.To, "agreement", a.ID, a.Type, a.Party, month, prio,
 			strconv.Itoa(t.Tickets), strconv.Itoa(t.Met), strconv.Itoa(t.Near), strconv.Itoa(t.Breached),
 			strconv.Itoa(t.ResponseBreached), strconv.Itoa(t.ResolutionBreached), strconv.Itoa(t.Open),
-			floatCell(t.Attainment), floatCell(a.AttainmentTarget), avail, avTarget, down, strings.Join(below, " ")})
+			floatCell(t.Attainment), floatCell(a.AttainmentTarget), avail, avTarget, down, strings.Join(below, " "), strings.Join(a.Underpins, " ")})
 	}
 	for _, a := range r.Agreements {
 		for _, p := range a.Priorities {
@@ -312,7 +314,7 @@ func slaCSV(w io.Writer, r *sla.Report) error {
 				below = "availability"
 			}
 			_ = cw.Write([]string{r.From, r.To, "service", s.ID, "service", "", month, "", "", "", "", "", "", "", "", "", "",
-				floatCell(&av.Percent), floatCell(av.Target), strconv.FormatInt(int64(av.Downtime), 10), below})
+				floatCell(&av.Percent), floatCell(av.Target), strconv.FormatInt(int64(av.Downtime), 10), below, ""})
 		}
 		svc("all", s.Total)
 		for _, m := range s.Months {
