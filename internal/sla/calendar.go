@@ -100,8 +100,10 @@ var weekdays = map[string]time.Weekday{
 
 // NewCalendar compiles a calendar. Errors name the calendar and the field.
 func NewCalendar(id string, spec CalendarSpec) (*Calendar, error) {
+	// "" and "Local" would count in the zone of the machine that runs
+	// the report.
 	loc, err := time.LoadLocation(spec.Timezone)
-	if err != nil || spec.Timezone == "" {
+	if err != nil || spec.Timezone == "" || spec.Timezone == "Local" {
 		return nil, fmt.Errorf("calendar %s: timezone %q is not an IANA time zone", id, spec.Timezone)
 	}
 	c := &Calendar{ID: id, Location: loc, holidays: map[civilDate]bool{}}

@@ -132,6 +132,8 @@ func TestCalendarErrors(t *testing.T) {
 		want string
 	}{
 		{CalendarSpec{Timezone: "Mars/Olympus"}, `calendar c: timezone "Mars/Olympus" is not an IANA time zone`},
+		{CalendarSpec{Timezone: "Local"}, `calendar c: timezone "Local" is not an IANA time zone`},
+		{CalendarSpec{}, `calendar c: timezone "" is not an IANA time zone`},
 		{CalendarSpec{Timezone: "UTC", Holidays: []string{"25/12/2026"}}, `calendar c: holidays: "25/12/2026" is not a YYYY-MM-DD date`},
 		{CalendarSpec{Timezone: "UTC", BusinessHours: map[string]map[string]string{"mon": {"start": "18:00", "end": "08:00"}}}, "calendar c: business_hours.mon: end 08:00 is not after start 18:00"},
 	}
