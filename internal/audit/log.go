@@ -37,6 +37,14 @@ type Options struct {
 	// Progress, when set, is called after each commit with the number of
 	// commits read so far.
 	Progress func(commits int)
+	// Cache reads and keeps what the trail computes (the first-parent
+	// line's changes and the records' semantic diffs) in caches under the
+	// Git folder, so a second run reads neither trees nor records. They are
+	// verified before use and safe to delete.
+	Cache bool
+	// CacheError, when set, is told why a cache could not be used or saved;
+	// the trail is computed all the same.
+	CacheError func(error)
 }
 
 // Entry is one change of one file in one commit.
@@ -81,36 +89,86 @@ func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {
 
 // Each calls fn with each entry of the trail, newest first, as the history
 // is read, so a long trail is never held in memory whole.
+//
+// The history walk runs on a goroutine of its own and hands commits over as
+// it finds them; the records' semantic diffs are computed here, on fn's
+// goroutine, with a blob reader of their own. The two halves of the work
+// overlap.
 func Each(repo *gitrepo.Repo, opts Options, fn func(Entry) error) error {
 	match, err := matcher(opts)
 	if err != nil {
 		return err
 	}
-	commits := 0
-	return repo.History(gitrepo.HistoryOptions{
-		Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
-		Renames: true, Sub: opts.Sub, Match: match.path,
-	}, func(c *gitrepo.HistoryCommit) error {
-		commits++
+	blobs, err := repo.BlobReader()
+	if err != nil {
+		return err
+	}
+	defer blobs.Close()
+	cacheDir := ""
+	if opts.Cache {
+		cacheDir = repo.CacheDir()
+	}
+	diffs, err := loadDiffCache(cacheDir)
+	if err != nil && opts.CacheError != nil {
+		opts.CacheError(err)
+	}
+	// A diff computed is good whatever happens to the rest of the trail.
+	defer func() {
+		if !opts.Cache {
+			return
+		}
+		if err := diffs.save(repo); err != nil && opts.CacheError != nil {
+			opts.CacheError(fmt.Errorf("save the diff cache: %w", err))
+		}
+	}()
+
+	commits := make(chan *gitrepo.HistoryCommit, 256)
+	stop := make(chan struct{})
+	walked := make(chan error, 1)
+	go func() {
+		defer close(commits)
+		walked <- repo.History(gitrepo.HistoryOptions{
+			Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
+			Renames: true, Sub: opts.Sub, Match: match.path,
+			Cache: opts.Cache, CacheError: opts.CacheError,
+		}, func(c *gitrepo.HistoryCommit) error {
+			select {
+			case commits <- c:
+				return nil
+			case <-stop:
+				return gitrepo.ErrStop
+			}
+		})
+	}()
+	// finish stops the walk, waits for it and returns its error.
+	finish := func() error {
+		close(stop)
+		for range commits {
+		}
+		return <-walked
+	}
+
+	n := 0
+	for c := range commits {
+		n++
 		if opts.Progress != nil {
-			opts.Progress(commits)
+			opts.Progress(n)
 		}
 		for _, fc := range c.Changes {
-			e, ok, err := entry(repo, c, fc, match)
+			e, ok, err := entry(blobs, diffs, c, fc, match)
+			if err == nil && ok {
+				err = fn(e)
+			}
 			if err != nil {
+				finish()
 				return err
 			}
-			if ok {
-				if err := fn(e); err != nil {
-					return err
-				}
-			}
 		}
-		return nil
-	})
+	}
+	return <-walked
 }
 
-func entry(repo *gitrepo.Repo, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, m *selection) (Entry, bool, error) {
+func entry(blobs *gitrepo.BlobReader, diffs *diffCache, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, m *selection) (Entry, bool, error) {
 	e := Entry{
 		Commit: c.Hash, Path: fc.Path, Status: string(fc.Status),
 		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, AuthorTime: c.Author.When,
@@ -124,35 +182,54 @@ func entry(repo *gitrepo.Repo, c *gitrepo.HistoryCommit, fc gitrepo.FileChange, 
 		pr := c.PR
 		e.PR = &pr
 	}
+	key := diffKey(fc)
+	d, ok := diffs.get(key)
+	if !ok {
+		var err error
+		if d, err = semanticDiff(blobs, fc); err != nil {
+			return e, false, err
+		}
+		diffs.put(key, d)
+	}
+	e.Kind, e.ID, e.Note = d.kind, d.id, d.note
+	if d.changes != nil {
+		e.Changes = d.changes
+	}
+	if !m.record(e.Kind, e.ID, fc.Path, fc.OldPath) {
+		return e, false, nil
+	}
+	return e, true, nil
+}
+
+// semanticDiff reads a change's two blobs and compares the records in them.
+func semanticDiff(blobs *gitrepo.BlobReader, fc gitrepo.FileChange) (diffResult, error) {
 	blob := func(hash string) ([]byte, error) {
 		if hash == "" {
 			return nil, nil
 		}
-		return repo.Blob(hash)
+		return blobs.Blob(hash)
 	}
 	before, err := blob(fc.OldBlob)
 	if err != nil {
-		return e, false, err
+		return diffResult{}, err
 	}
 	after, err := blob(fc.NewBlob)
 	if err != nil {
-		return e, false, err
+		return diffResult{}, err
 	}
+	var d diffResult
 	kind, id, changes, err := records.DiffFiles(fc.OldPath, before, fc.Path, after)
 	if err != nil {
 		// Not a record (or not one that parses): name it by its path.
 		if k, pid, ok := records.ParsePath(fc.Path); ok {
 			kind, id = k, pid
 		}
-		e.Note = "not a record: " + err.Error()
-	} else if changes != nil {
-		e.Changes = changes
+		d.note = "not a record: " + err.Error()
+	} else {
+		d.changes = changes
 	}
-	e.Kind, e.ID = kind.Name, id
-	if !m.record(e.Kind, e.ID, fc.Path, fc.OldPath) {
-		return e, false, nil
-	}
-	return e, true, nil
+	d.kind, d.id = kind.Name, id
+	return d, nil
 }
 
 // selection decides which paths and records a trail shows.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,6 +62,7 @@ func newAuditCmd(env *Env, g *globals) *cobra.Command {
 func newAuditLogCmd(env *Env, g *globals) *cobra.Command {
 	var opts audit.Options
 	var since, until, output string
+	var noCache bool
 	cmd := &cobra.Command{
 		Use:   "log [ID]",
 		Short: "Each record's trail: who changed which fields, when, through which pull request",
@@ -75,7 +77,14 @@ git fetch origin refs/notes/smsctl:refs/notes/smsctl.
 
 Select with an ID (CHG-2026-0007, or kind/ID when an ID is used by several
 kinds), --kind, or --paths with a glob (** crosses folders; it admits files
-that are not records too). Default: every record.`,
+that are not records too). Default: every record.
+
+What a run computes is kept in .git/smsctl/ (the first-parent line's
+changes, keyed by commit hash, and the records' diffs, keyed by blob hash),
+so the next run reads neither trees nor records again and new commits are
+added incrementally. The caches are verified before use (checksums, and
+each cached commit against its hash) and can be deleted at any time;
+--no-cache neither reads nor writes them.`,
 		Example: `  smsctl audit log CHG-2026-0007
   smsctl audit log --kind incident --since 2026-04-01 --until 2026-06-30
   smsctl audit log --paths 'agreements/**' -o markdown
@@ -97,6 +106,13 @@ that are not records too). Default: every record.`,
 				return err
 			}
 			opts.Sub = sub
+			opts.Cache = !noCache
+			var warned sync.Mutex
+			opts.CacheError = func(err error) {
+				warned.Lock()
+				defer warned.Unlock()
+				fmt.Fprintf(env.Stderr, "smsctl: warning: %v (the trail is computed without it; --no-cache stops this)\n", err)
+			}
 			opts.Progress = progress(env, "commits read")
 			out := bufio.NewWriterSize(env.Stdout, 64<<10)
 			aw, err := render.NewAuditWriter(out, output)
@@ -128,6 +144,7 @@ that are not records too). Default: every record.`,
 	f.StringVar(&until, "until", "", "commits made on or before `DATE`")
 	f.StringVar(&opts.Rev, "rev", "", "start from Git revision `REV` (default HEAD)")
 	f.BoolVar(&opts.AllCommits, "all-commits", false, "every reachable commit, not just the first-parent line")
+	f.BoolVar(&noCache, "no-cache", false, "neither read nor write the history caches in .git/smsctl/")
 	outputFlag(cmd, &output, render.AuditFormats...)
 	return cmd
 }

@@ -8,10 +8,10 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // FileChange is one file's change in a commit, against the commit's first
@@ -80,6 +80,15 @@ type HistoryOptions struct {
 	// Sub limits the report to paths under this folder, reported relative
 	// to it ("" or "." = the repository's top).
 	Sub string
+	// Cache reads and keeps the first-parent line's changes in the history
+	// cache under the Git folder (see histcache.go): a walk over commits
+	// walked before reads no trees. Ignored with AllCommits. A cache that
+	// fails verification is ignored and rewritten; one that cannot be
+	// written (a read-only repository) is not an error: see CacheError.
+	Cache bool
+	// CacheError, when set, is told why the cache could not be used or
+	// written.
+	CacheError func(error)
 }
 
 // ErrStop, returned by History's callback, ends the walk; History then
@@ -123,13 +132,24 @@ func (r *Repo) History(opts HistoryOptions, fn func(*HistoryCommit) error) error
 	defer func() { r.walking = outer }()
 	w := &historyWalk{store: s, opts: opts, fn: fn, sub: cleanSub(opts.Sub)}
 	w.filtered = opts.Match != nil || w.sub != ""
-	if opts.AllCommits {
+	switch {
+	case opts.AllCommits:
 		err = w.all(start)
-	} else {
+	case opts.Cache && r.cacheDir() != "":
+		err = w.firstParentCached(start, r.cacheDir())
+	default:
 		err = w.firstParent(start)
 	}
 	if errors.Is(err, ErrStop) {
 		return nil
+	}
+	var missing *MissingObjectError
+	if errors.As(err, &missing) && missing.Where == "" && missing.Hash == start.String() {
+		rev := opts.Rev
+		if rev == "" {
+			rev = "HEAD"
+		}
+		missing.Where = "named by " + rev
 	}
 	return err
 }
@@ -152,6 +172,7 @@ type historyWalk struct {
 	sub      string
 	filtered bool
 	differ   differ
+	selected []change // reportWhole's buffer
 }
 
 func (w *historyWalk) tooOld(c *rawCommit) bool {
@@ -288,7 +309,11 @@ func (w *historyWalk) visit(c *rawCommit, parentTree plumbing.Hash) error {
 	if err := d.diff(parentTree, newTree, ""); err != nil {
 		return err
 	}
-	changes := d.out
+	return w.report(c, d.out)
+}
+
+// report reports commit c with changes (already selected by Sub and Match).
+func (w *historyWalk) report(c *rawCommit, changes []change) error {
 	if w.filtered && len(changes) == 0 {
 		return nil
 	}
@@ -315,6 +340,127 @@ func (w *historyWalk) visit(c *rawCommit, parentTree plumbing.Hash) error {
 		hc.Changes[i] = fc
 	}
 	return w.fn(hc)
+}
+
+// reportWhole reports commit c given its changes over the whole tree: it
+// applies Sub and Match first, as a walk without the cache does while it
+// diffs.
+func (w *historyWalk) reportWhole(c *rawCommit, all []change) error {
+	if !w.filtered {
+		return w.report(c, all)
+	}
+	sel := w.selected[:0]
+	for _, ch := range all {
+		p := ch.path
+		if w.sub != "" {
+			rest, ok := strings.CutPrefix(p, w.sub+"/")
+			if !ok {
+				continue
+			}
+			p = rest
+		}
+		if w.opts.Match != nil && !w.opts.Match(p) {
+			continue
+		}
+		ch.path, ch.oldPath = p, p
+		sel = append(sel, ch)
+	}
+	w.selected = sel
+	return w.report(c, sel)
+}
+
+// firstParentCached is firstParent through the history cache in dir: it
+// diffs the commits the cache does not hold, newest first, until it reaches
+// one it does, reports the rest from the cache, and saves the new commits
+// to it when the walk connected to the cache or to a root commit.
+func (w *historyWalk) firstParentCached(start plumbing.Hash, dir string) error {
+	cache, err := loadHistoryCache(dir)
+	if err != nil {
+		w.cacheError(err)
+		cache = nil
+	}
+	var fresh [][]byte
+	save := func(keep int) {
+		if len(fresh) == 0 {
+			return
+		}
+		if err := saveHistoryCache(dir, cache, keep, fresh); err != nil {
+			w.cacheError(fmt.Errorf("save the history cache: %w", err))
+		}
+	}
+	h := start
+	var child plumbing.Hash
+	d := &w.differ
+	for {
+		if i, ok := cache.find(h); ok {
+			save(i + 1)
+			return w.fromCache(cache, i)
+		}
+		c, err := w.store.commit(h, "first parent", child)
+		if err != nil {
+			return err
+		}
+		if w.tooOld(c) {
+			return nil
+		}
+		if w.cut(c) {
+			return ErrShallow{Commit: c.hash.String()}
+		}
+		parentTree := plumbing.ZeroHash
+		if len(c.parents) > 0 {
+			p, err := w.store.commit(c.parents[0], "first parent", c.hash)
+			if err != nil {
+				return err
+			}
+			parentTree = p.tree
+		}
+		d.store, d.match, d.commit, d.out = w.store, nil, c.hash, d.out[:0]
+		if err := d.diff(parentTree, c.tree, ""); err != nil {
+			return err
+		}
+		fresh = append(fresh, appendRecord(nil, c, d.out))
+		if !w.tooNew(c) {
+			if err := w.reportWhole(c, d.out); err != nil {
+				return err
+			}
+		}
+		if len(c.parents) == 0 {
+			save(0)
+			return nil
+		}
+		child, h = c.hash, c.parents[0]
+	}
+}
+
+// fromCache reports cached commits from record i down to the root.
+func (w *historyWalk) fromCache(cache *historyCache, i int) error {
+	var buf []change
+	for ; i >= 0; i-- {
+		c, all, err := cache.record(i, buf[:0])
+		if err != nil {
+			return err
+		}
+		buf = all
+		if w.tooOld(c) {
+			return nil
+		}
+		if w.cut(c) {
+			return ErrShallow{Commit: c.hash.String()}
+		}
+		if w.tooNew(c) {
+			continue
+		}
+		if err := w.reportWhole(c, all); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *historyWalk) cacheError(err error) {
+	if w.opts.CacheError != nil {
+		w.opts.CacheError(err)
+	}
 }
 
 // subTree returns the hash of folder w.sub in the tree root, or the zero hash
@@ -398,10 +544,63 @@ func signatureKind(first string) string {
 	return SignatureOther
 }
 
+// decodeSignature reads "Name <email> 1700000000 +0100" as go-git's
+// object.Signature.Decode does (the tests hold the two equal), without its
+// allocations: time zones are shared between commits.
 func decodeSignature(s string) Signature {
-	var sig object.Signature
-	sig.Decode([]byte(s))
-	return Signature{Name: sig.Name, Email: sig.Email, When: sig.When}
+	var sig Signature
+	open := strings.LastIndexByte(s, '<')
+	end := strings.LastIndexByte(s, '>')
+	if open < 0 || end < 0 || end < open {
+		return sig
+	}
+	sig.Name = strings.Trim(s[:open], " ")
+	sig.Email = s[open+1 : end]
+	if end+2 >= len(s) {
+		return sig
+	}
+	b := s[end+2:]
+	space := strings.IndexByte(b, ' ')
+	if space < 0 {
+		space = len(b)
+	}
+	ts, err := strconv.ParseInt(b[:space], 10, 64)
+	if err != nil {
+		return sig
+	}
+	sig.When = time.Unix(ts, 0).In(time.UTC)
+	tzStart := space + 1
+	if tzStart+5 > len(b) {
+		return sig
+	}
+	tz := b[tzStart : tzStart+5]
+	hours, err1 := strconv.ParseInt(tz[:3], 10, 64)
+	mins, err2 := strconv.ParseInt(tz[3:], 10, 64)
+	if err1 != nil || err2 != nil {
+		return sig
+	}
+	if hours < 0 {
+		mins = -mins
+	}
+	sig.When = sig.When.In(fixedZone(int(hours*3600 + mins*60)))
+	return sig
+}
+
+var (
+	zonesMu sync.Mutex
+	zones   = map[int]*time.Location{}
+)
+
+// fixedZone returns a shared unnamed zone offset seconds east of UTC.
+func fixedZone(offset int) *time.Location {
+	zonesMu.Lock()
+	defer zonesMu.Unlock()
+	z, ok := zones[offset]
+	if !ok {
+		z = time.FixedZone("", offset)
+		zones[offset] = z
+	}
+	return z
 }
 
 // ParsePR returns the pull-request number of a commit subject: N from "Merge
@@ -439,6 +638,15 @@ func prNumber(s string) int {
 func (r *Repo) resolveHash(rev string) (plumbing.Hash, error) {
 	if rev == "" {
 		rev = "HEAD"
+	}
+	// A plain reference resolves without reading objects (go-git's
+	// ResolveRevision reads the commit, and with it builds the index of a
+	// whole pack); History reads the commit itself and reports one that is
+	// missing.
+	if rev == "HEAD" || strings.HasPrefix(rev, "refs/heads/") {
+		if ref, err := r.repo.Reference(plumbing.ReferenceName(rev), true); err == nil && ref.Type() == plumbing.HashReference {
+			return ref.Hash(), nil
+		}
 	}
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err == nil {

@@ -48,7 +48,7 @@ const historyObjectCache = 8 * cache.MiByte
 
 // treeCacheSize is how many parsed trees one generation of the tree cache
 // holds (two generations are kept).
-const treeCacheSize = 4096
+const treeCacheSize = 512
 
 func (r *Repo) openStore() (*objectStore, error) {
 	s := &objectStore{trees: newGenCache[*rawTree](treeCacheSize)}
@@ -168,6 +168,12 @@ func (s *objectStore) commit(h plumbing.Hash, rel string, child plumbing.Hash) (
 		}
 		return nil, err
 	}
+	return parseRawCommit(h, raw)
+}
+
+// parseRawCommit parses the header of commit h, whose content is raw.
+func parseRawCommit(h plumbing.Hash, raw string) (*rawCommit, error) {
+	var err error
 	c := &rawCommit{hash: h, raw: raw}
 	for line := range headerLines(raw) {
 		key, val, _ := strings.Cut(line, " ")
@@ -326,23 +332,26 @@ func parseTree(raw string) (*rawTree, error) {
 	if len(raw) > 1<<31 {
 		return nil, errors.New("tree too large")
 	}
+	// One pass per entry: the mode's octal digits up to a space, then the
+	// name up to its NUL, then 20 bytes of hash.
 	for pos := 0; pos < len(raw); {
-		e := raw[pos:]
-		sp := strings.IndexByte(e, ' ')
-		if sp <= 0 {
-			return nil, errors.New("bad entry mode")
+		k := pos
+		for k < len(raw) && raw[k] >= '0' && raw[k] <= '7' {
+			k++
 		}
-		for i := 0; i < sp; i++ {
-			if c := e[i]; c < '0' || c > '7' {
-				return nil, fmt.Errorf("bad entry mode %q", e[:sp])
-			}
+		if k == pos || k == len(raw) || raw[k] != ' ' {
+			end := min(k+1, len(raw))
+			return nil, fmt.Errorf("bad entry mode %q", raw[pos:end])
 		}
-		nul := strings.IndexByte(e[sp:], 0)
-		if nul <= 1 || len(e) < sp+nul+21 {
+		nul := k + 1
+		for nul < len(raw) && raw[nul] != 0 {
+			nul++
+		}
+		if nul == k+1 || nul+21 > len(raw) {
 			return nil, errors.New("truncated entry")
 		}
 		t.offs = append(t.offs, uint32(pos))
-		pos += sp + nul + 21
+		pos = nul + 21
 	}
 	return t, nil
 }

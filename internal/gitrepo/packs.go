@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -195,9 +196,15 @@ func (p *pack) find(h plumbing.Hash) int64 {
 		lo = int(binary.BigEndian.Uint32(p.fanout[(int(h[0])-1)*4:]))
 	}
 	hi := int(binary.BigEndian.Uint32(p.fanout[int(h[0])*4:]))
+	key := binary.BigEndian.Uint64(h[:8])
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		switch c := bytes.Compare(p.names[mid*20:mid*20+20], h[:]); {
+		name := p.names[mid*20 : mid*20+20]
+		c := cmp.Compare(binary.BigEndian.Uint64(name), key)
+		if c == 0 {
+			c = bytes.Compare(name[8:], h[8:])
+		}
+		switch {
 		case c == 0:
 			off := binary.BigEndian.Uint32(p.offsets[mid*4:])
 			if off&0x80000000 == 0 {
@@ -529,7 +536,10 @@ func patchDelta(base string, delta []byte) (string, error) {
 		return "", errBadDelta
 	}
 	delta = delta[n:]
-	out := make([]byte, 0, dstSize)
+	// A strings.Builder grows without zeroing the memory it is about to
+	// overwrite, and hands its buffer over as a string without a copy.
+	var out strings.Builder
+	out.Grow(int(dstSize))
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]
@@ -557,24 +567,24 @@ func patchDelta(base string, delta []byte) (string, error) {
 			if size == 0 {
 				size = 0x10000
 			}
-			if off+size > uint64(len(base)) || uint64(len(out))+size > dstSize {
+			if off+size > uint64(len(base)) || uint64(out.Len())+size > dstSize {
 				return "", errBadDelta
 			}
-			out = append(out, base[off:off+size]...)
+			out.WriteString(base[off : off+size])
 		case op != 0:
-			if int(op) > len(delta) || uint64(len(out))+uint64(op) > dstSize {
+			if int(op) > len(delta) || uint64(out.Len())+uint64(op) > dstSize {
 				return "", errBadDelta
 			}
-			out = append(out, delta[:op]...)
+			out.Write(delta[:op])
 			delta = delta[op:]
 		default:
 			return "", errBadDelta
 		}
 	}
-	if uint64(len(out)) != dstSize {
+	if uint64(out.Len()) != dstSize {
 		return "", errBadDelta
 	}
-	return bytesString(out), nil
+	return out.String(), nil
 }
 
 // bytesString makes a string of b without copying; b must not be changed

@@ -26,6 +26,7 @@ type AuditWriter struct {
 	format string
 	csv    *csv.Writer
 	n      int
+	line   []byte // jsonl's buffer
 }
 
 // NewAuditWriter starts a trail in one of AuditFormats.
@@ -64,6 +65,13 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		_, err = fmt.Fprintf(w, "%s%s", sep, data)
 		return err
 	case "jsonl":
+		if a.Attestations[e.Commit] == nil {
+			var ok bool
+			if a.line, ok = appendEntryJSON(a.line[:0], &e); ok {
+				_, err := w.Write(a.line)
+				return err
+			}
+		}
 		return json.NewEncoder(w).Encode(a.withAttestation(e))
 	case "csv":
 		base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName}

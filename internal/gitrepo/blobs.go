@@ -1,0 +1,46 @@
+package gitrepo
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// BlobReader reads blobs through an object reader of its own, so it can run
+// on another goroutine than a History walk of the same repository (the
+// object readers keep caches and are not safe for concurrent use). Close it
+// when done.
+type BlobReader struct {
+	repo  *Repo
+	store *objectStore
+}
+
+// BlobReader opens a blob reader.
+func (r *Repo) BlobReader() (*BlobReader, error) {
+	s, err := r.openStore()
+	if err != nil {
+		return nil, err
+	}
+	return &BlobReader{repo: r, store: s}, nil
+}
+
+// Blob returns a blob's content by hash.
+func (b *BlobReader) Blob(hash string) ([]byte, error) {
+	h, err := parseHash(hash)
+	if err != nil {
+		return nil, fmt.Errorf("blob %q: %w", hash, err)
+	}
+	data, err := b.store.read(plumbing.BlobObject, h, "")
+	var missing *MissingObjectError
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, b.repo.root)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []byte(data), nil
+}
+
+// Close releases the reader's files.
+func (b *BlobReader) Close() { b.store.close() }

@@ -1,0 +1,340 @@
+package gitrepo
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// The history cache keeps what a first-parent walk computed — each commit
+// as stored and its changes against its first parent, over the whole tree,
+// without rename detection — in one file under the Git folder
+// (smsctl/history.cache), so that the next walk over the same commits reads
+// them from there instead of diffing trees again.
+//
+// It is keyed by commit hash. A commit's hash fixes its content and, through
+// its parents, the whole line behind it, so a cached entry never goes stale:
+// when the branch moves on, the walk diffs the new commits until it reaches
+// one the cache holds and appends them; when history is rewritten, the part
+// the rewrite kept is still used and the rest is replaced.
+//
+// It is verified before use: a checksum over the file, each commit's content
+// against its hash (SHA-1), and each commit's first parent against the
+// commit before it, down to a root commit. A file that fails is ignored and
+// rewritten. Deleting it is always safe.
+//
+// Layout: the magic line, then one record per commit, oldest first, each
+// preceded by its length (uvarint), then the number of records and the
+// CRC-32C of everything before the CRC, both little-endian uint32.
+//
+//	record: hash[20] uvarint(len(raw)) raw uvarint(#changes) change...
+//	change: status uvarint(oldMode) uvarint(newMode)
+//	        oldHash[20] (not for 'A') newHash[20] (not for 'D')
+//	        uvarint(len(path)) path
+const historyCacheFile = "history.cache"
+
+var historyCacheMagic = []byte("smsctl history cache 1\n")
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// historyCache is a loaded, verified cache file.
+type historyCache struct {
+	data   []byte
+	ends   []int           // where each record ends in data, oldest first
+	starts []int           // where each record's body starts
+	hashes []plumbing.Hash // each record's commit
+	index  map[plumbing.Hash]int
+}
+
+// cacheDir returns the folder smsctl keeps its caches in: smsctl/ in the
+// repository's (common) Git folder; "" when the storage is not on disk.
+func (r *Repo) cacheDir() string {
+	root := r.gitDir()
+	if root == "" {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(objectsDirOf(root)), "smsctl")
+}
+
+// CacheDir is the folder in the repository's Git folder where smsctl keeps
+// caches ("" when the repository is not on disk). Everything in it can be
+// deleted at any time.
+func (r *Repo) CacheDir() string { return r.cacheDir() }
+
+// loadHistoryCache reads and verifies the cache in dir. A missing file is
+// (nil, nil); a file that fails verification is (nil, error).
+func loadHistoryCache(dir string) (*historyCache, error) {
+	data, err := os.ReadFile(filepath.Join(dir, historyCacheFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	bad := func(why string) (*historyCache, error) {
+		return nil, fmt.Errorf("history cache %s: %s", filepath.Join(dir, historyCacheFile), why)
+	}
+	if !bytes.HasPrefix(data, historyCacheMagic) || len(data) < len(historyCacheMagic)+8 {
+		return bad("not a cache file of this version")
+	}
+	n := len(data)
+	if crc32.Checksum(data[:n-4], castagnoli) != binary.LittleEndian.Uint32(data[n-4:]) {
+		return bad("checksum mismatch")
+	}
+	count := int(binary.LittleEndian.Uint32(data[n-8:]))
+	c := &historyCache{data: data[:n-8]}
+	c.ends = make([]int, 0, count)
+	c.starts = make([]int, 0, count)
+	c.hashes = make([]plumbing.Hash, 0, count)
+	hasher := sha1.New()
+	var sum [sha1.Size]byte
+	for pos := len(historyCacheMagic); pos < len(c.data); {
+		size, k := binary.Uvarint(c.data[pos:])
+		if k <= 0 || size > uint64(len(c.data)-pos-k) || size < 21 {
+			return bad("truncated record")
+		}
+		start := pos + k
+		body := c.data[start : start+int(size)]
+		var h plumbing.Hash
+		copy(h[:], body)
+		rawLen, k := binary.Uvarint(body[20:])
+		if k <= 0 || rawLen > uint64(len(body)-20-k) {
+			return bad("truncated commit")
+		}
+		raw := body[20+k : 20+k+int(rawLen)]
+		hasher.Reset()
+		hasher.Write([]byte("commit " + strconv.Itoa(len(raw)) + "\x00"))
+		hasher.Write(raw)
+		if !bytes.Equal(hasher.Sum(sum[:0]), h[:]) {
+			return bad("commit " + h.String() + " does not match its content")
+		}
+		// The first parent is on the first "parent" line, right after the
+		// "tree" line.
+		first, hasParent := firstParentOf(raw)
+		i := len(c.hashes)
+		switch {
+		case i == 0 && hasParent:
+			return bad("the oldest commit is not a root commit")
+		case i > 0 && (!hasParent || first != c.hashes[i-1]):
+			return bad("commit " + h.String() + " does not follow the one before it")
+		}
+		c.hashes = append(c.hashes, h)
+		c.starts = append(c.starts, start)
+		pos = start + int(size)
+		c.ends = append(c.ends, pos)
+	}
+	if len(c.hashes) != count {
+		return bad("record count mismatch")
+	}
+	return c, nil
+}
+
+// firstParentOf returns the first parent named in a commit's header.
+func firstParentOf(raw []byte) (plumbing.Hash, bool) {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) == 0 {
+			break
+		}
+		if rest, ok := bytes.CutPrefix(line, []byte("parent ")); ok {
+			h, err := parseHash(string(rest))
+			return h, err == nil
+		}
+	}
+	return plumbing.ZeroHash, false
+}
+
+// find returns the record of commit h.
+func (c *historyCache) find(h plumbing.Hash) (int, bool) {
+	if c == nil || len(c.hashes) == 0 {
+		return 0, false
+	}
+	if last := len(c.hashes) - 1; c.hashes[last] == h {
+		return last, true
+	}
+	if c.index == nil {
+		c.index = make(map[plumbing.Hash]int, len(c.hashes))
+		for i, x := range c.hashes {
+			c.index[x] = i
+		}
+	}
+	i, ok := c.index[h]
+	return i, ok
+}
+
+var errCacheRecord = errors.New("malformed history cache record")
+
+// record decodes record i: the commit and its changes, which it appends to
+// out (reused by the caller).
+func (c *historyCache) record(i int, out []change) (*rawCommit, []change, error) {
+	body := c.data[c.starts[i]:c.ends[i]]
+	h := c.hashes[i]
+	rawLen, k := binary.Uvarint(body[20:])
+	pos := 20 + k
+	raw := string(body[pos : pos+int(rawLen)])
+	pos += int(rawLen)
+	rc, err := parseRawCommit(h, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	uv := func() uint64 {
+		if pos >= len(body) {
+			err = errCacheRecord
+			return 0
+		}
+		v, k := binary.Uvarint(body[pos:])
+		if k <= 0 {
+			err = errCacheRecord
+			return 0
+		}
+		pos += k
+		return v
+	}
+	hash := func() (x plumbing.Hash) {
+		if pos+20 > len(body) {
+			err = errCacheRecord
+			return
+		}
+		copy(x[:], body[pos:])
+		pos += 20
+		return
+	}
+	n := uv()
+	for j := uint64(0); j < n && err == nil; j++ {
+		if pos >= len(body) {
+			err = errCacheRecord
+			break
+		}
+		ch := change{status: body[pos]}
+		pos++
+		ch.oldMode, ch.newMode = uint32(uv()), uint32(uv())
+		if ch.status != 'A' {
+			ch.oldHash = hash()
+		}
+		if ch.status != 'D' {
+			ch.newHash = hash()
+		}
+		l := uv()
+		if err != nil || l > uint64(len(body)-pos) {
+			err = errCacheRecord
+			break
+		}
+		ch.path = string(body[pos : pos+int(l)])
+		ch.oldPath = ch.path
+		pos += int(l)
+		out = append(out, ch)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	return rc, out, nil
+}
+
+// appendRecord encodes a commit and its whole-tree changes as a record,
+// length first.
+func appendRecord(dst []byte, c *rawCommit, changes []change) []byte {
+	var body []byte
+	body = append(body, c.hash[:]...)
+	body = binary.AppendUvarint(body, uint64(len(c.raw)))
+	body = append(body, c.raw...)
+	body = binary.AppendUvarint(body, uint64(len(changes)))
+	for i := range changes {
+		ch := &changes[i]
+		body = append(body, ch.status)
+		body = binary.AppendUvarint(body, uint64(ch.oldMode))
+		body = binary.AppendUvarint(body, uint64(ch.newMode))
+		if ch.status != 'A' {
+			body = append(body, ch.oldHash[:]...)
+		}
+		if ch.status != 'D' {
+			body = append(body, ch.newHash[:]...)
+		}
+		body = binary.AppendUvarint(body, uint64(len(ch.path)))
+		body = append(body, ch.path...)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(body)))
+	return append(dst, body...)
+}
+
+// saveHistoryCache writes the cache: the first keep records of old (which
+// may be nil), then fresh, which holds encoded records newest first. The
+// file is written to a temporary file and renamed over the old one.
+func saveHistoryCache(dir string, old *historyCache, keep int, fresh [][]byte) error {
+	size := len(historyCacheMagic) + 8
+	kept := len(historyCacheMagic)
+	if old != nil && keep > 0 {
+		kept = old.ends[keep-1]
+	} else {
+		keep = 0
+	}
+	size += kept - len(historyCacheMagic)
+	for _, r := range fresh {
+		size += len(r)
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, historyCacheMagic...)
+	if keep > 0 {
+		buf = append(buf, old.data[len(historyCacheMagic):kept]...)
+	}
+	for i := len(fresh) - 1; i >= 0; i-- {
+		buf = append(buf, fresh[i]...)
+	}
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(keep+len(fresh)))
+	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
+	return writeFileAtomic(dir, historyCacheFile, buf)
+}
+
+// writeFileAtomic writes dir/name through a temporary file in dir and a
+// rename, creating dir if needed.
+func writeFileAtomic(dir, name string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// WriteCacheFile writes name in the repository's cache folder atomically,
+// for caches kept by other packages.
+func (r *Repo) WriteCacheFile(name string, data []byte) error {
+	dir := r.cacheDir()
+	if dir == "" {
+		return errors.New("the repository is not on disk")
+	}
+	return writeFileAtomic(dir, name, data)
+}
+
+// gitDir returns the repository's Git folder ("" when not on disk).
+func (r *Repo) gitDir() string {
+	if fsys, ok := r.repo.Storer.(*filesystem.Storage); ok {
+		return fsys.Filesystem().Root()
+	}
+	return ""
+}
