@@ -676,15 +676,7 @@ func (r *Repo) Blob(hash string) ([]byte, error) {
 		return nil, fmt.Errorf("blob %q: %w", hash, err)
 	}
 	if r.walking != nil {
-		data, err := r.walking.read(plumbing.BlobObject, h, "")
-		var missing *MissingObjectError
-		if errors.As(err, &missing) {
-			return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, r.root)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []byte(data), nil
+		return (&BlobReader{repo: r, store: r.walking}).Blob(hash)
 	}
 	b, err := r.repo.BlobObject(h)
 	if err != nil {
