@@ -79,6 +79,13 @@ func CreateExample(dir string, ex *Example) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		return 0, err
+	}
+	if err := plan.WriteAttestations(repo, ex.Name+"/sms"); err != nil {
+		return 0, err
+	}
 	if err := w.Checkout("main"); err != nil {
 		return 0, fmt.Errorf("check out main: %w", err)
 	}
@@ -111,6 +118,18 @@ type History struct {
 	people map[string]person
 	steps  []step
 	final  map[string][]byte
+	// records are the example's records by path, as they finally stand.
+	records map[string]*records.Record
+	// merged are the pull requests Write merged, in order.
+	merged []mergedPR
+}
+
+// mergedPR is a pull request as Write merged it.
+type mergedPR struct {
+	number       int
+	step         *step
+	head, merge  string
+	authored, at time.Time
 }
 
 // PlanHistory derives a plausible history from an example's records: the
@@ -126,7 +145,7 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 			return nil, fmt.Errorf("example does not validate: %s: %s", f.Location(), f.Message)
 		}
 	}
-	h := &History{people: map[string]person{}, final: files}
+	h := &History{people: map[string]person{}, final: files, records: map[string]*records.Record{}}
 	var sms struct {
 		Organisation string `json:"organisation"`
 		Policy       struct {
@@ -137,6 +156,7 @@ func PlanHistory(files map[string][]byte) (*History, error) {
 	byPath := map[string]*records.Record{}
 	for _, r := range repo.Records {
 		byPath[r.File] = r
+		h.records[r.File] = r
 		switch r.Kind {
 		case "sms":
 			_ = json.Unmarshal(r.Data, &sms)
@@ -398,7 +418,9 @@ func (h *History) Write(w *gitrepo.HistoryWriter) (int, error) {
 		return []string{main}
 	}
 	pr := 0
-	for _, s := range h.steps {
+	h.merged = h.merged[:0]
+	for i := range h.steps {
+		s := &h.steps[i]
 		next := maps(tree)
 		for p, data := range s.changes {
 			next[p] = data
@@ -414,6 +436,12 @@ func (h *History) Write(w *gitrepo.HistoryWriter) (int, error) {
 		pr++
 		authored := s.when
 		merged := s.when.Add(90 * time.Minute)
+		// The pull request's head: the author's commit on the branch. A
+		// squash merge leaves it off the main line, as GitHub does.
+		tip, err := w.Commit(next, parents(), sig(s.author, authored), sig(s.author, authored), s.title+"\n")
+		if err != nil {
+			return commits, err
+		}
 		if s.squash {
 			msg := fmt.Sprintf("%s (#%d)\n", s.title, pr)
 			if s.body != "" && s.body != s.title {
@@ -423,18 +451,16 @@ func (h *History) Write(w *gitrepo.HistoryWriter) (int, error) {
 			if err != nil {
 				return commits, err
 			}
+			h.merged = append(h.merged, mergedPR{number: pr, step: s, head: tip, merge: c, authored: authored, at: merged})
 			main, tree, commits = c, next, commits+1
 			continue
-		}
-		tip, err := w.Commit(next, parents(), sig(s.author, authored), sig(s.author, authored), s.title+"\n")
-		if err != nil {
-			return commits, err
 		}
 		msg := fmt.Sprintf("Merge pull request #%d from %s/%s\n\n%s\n", pr, h.org, s.branch, s.title)
 		c, err := w.Commit(next, append(parents(), tip), sig(s.merger, merged), sig(s.merger, merged), msg)
 		if err != nil {
 			return commits, err
 		}
+		h.merged = append(h.merged, mergedPR{number: pr, step: s, head: tip, merge: c, authored: authored, at: merged})
 		main, tree, commits = c, next, commits+2
 	}
 	if err := w.SetBranch("main", main); err != nil {

@@ -1,0 +1,116 @@
+package scaffold
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/smsctl/smsctl/internal/attest"
+	"github.com/smsctl/smsctl/internal/gitrepo"
+)
+
+// ReplayTool is the attestation's tool field in the replayed example: the
+// evidence was built from the change records' approvals when the history
+// was replayed, and no gate judged it then (its verdict says so).
+const ReplayTool = "smsctl init --example (replayed history)"
+
+// VerdictNotJudged is the verdict of evidence no gate judged.
+const VerdictNotJudged = "not judged"
+
+// WriteAttestations writes, for each pull request of the replayed history
+// that added or edited change records, the approval evidence `smsctl
+// attest` would have kept: a note under refs/notes/smsctl on its merge
+// commit, whose reviews are the approvals the change records hold at that
+// commit (a change raised for review holds none yet). ghRepo is OWNER/NAME.
+// Call it after Write.
+func (h *History) WriteAttestations(repo *gitrepo.Repo, ghRepo string) error {
+	type personInfo struct {
+		GitHub string   `json:"github"`
+		Roles  []string `json:"roles"`
+	}
+	people := map[string]personInfo{}
+	for _, r := range h.records {
+		if r.Kind == "person" {
+			var p personInfo
+			_ = json.Unmarshal(r.Data, &p)
+			people[r.ID] = p
+		}
+	}
+	login := func(id string) string { return people[id].GitHub }
+	for _, m := range h.merged {
+		var changes []string
+		var reviews []attest.Review
+		paths := make([]string, 0, len(m.step.changes))
+		for p := range m.step.changes {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			r := h.records[p]
+			if r == nil || r.Kind != "change" {
+				continue
+			}
+			changes = append(changes, r.ID)
+			// The raised version of a change is its final file with the
+			// approvals taken out: only the final version holds them.
+			if !bytes.Equal(m.step.changes[p], h.final[p]) {
+				continue
+			}
+			var c struct {
+				Approvals []struct {
+					By       string `json:"by"`
+					At       string `json:"at"`
+					Decision string `json:"decision"`
+				} `json:"approvals"`
+			}
+			if err := json.Unmarshal(r.Data, &c); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			for _, a := range c.Approvals {
+				gh := login(a.By)
+				if gh == "" {
+					continue // no GitHub account: no review on GitHub
+				}
+				at, ok := parseWhen(a.At)
+				if !ok || at.After(m.at) {
+					at = m.at.Add(-30 * time.Minute)
+				}
+				state := "APPROVED"
+				if a.Decision != "approved" {
+					state = "CHANGES_REQUESTED"
+				}
+				reviews = append(reviews, attest.Review{
+					Login: gh, Person: a.By, Roles: append([]string{}, people[a.By].Roles...), State: state,
+					CommitID: m.head, SubmittedAt: at.UTC(), OnHead: true,
+				})
+			}
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		if reviews == nil {
+			reviews = []attest.Review{}
+		}
+		s := m.step
+		a := &attest.Attestation{
+			Version: attest.Version, Repository: ghRepo,
+			PullRequest: attest.PullRequest{
+				Number: m.number, Title: s.title, URL: fmt.Sprintf("https://github.com/%s/pull/%d", ghRepo, m.number),
+				Author: login(s.author), AuthorPerson: s.author, LastPusher: login(s.author), LastPusherPerson: s.author,
+				BaseRef: "main", HeadSHA: m.head, MergeCommit: m.merge, MergedBy: login(s.merger), MergedAt: m.at.UTC(),
+				Labels: []string{},
+			},
+			Changes: changes, Reviews: reviews,
+			Verdict:    attest.Verdict{Result: VerdictNotJudged, Findings: []attest.Finding{}},
+			AttestedAt: m.at.Add(5 * time.Minute).UTC(), Tool: ReplayTool,
+		}
+		who := h.people[s.merger]
+		msg := fmt.Sprintf("smsctl attest: pull request #%d, merge commit %s\n", m.number, m.merge)
+		if _, err := repo.AddNote(gitrepo.NotesRef, m.merge, a.Marshal(), gitrepo.Signature{Name: who.name, Email: who.email, When: a.AttestedAt}, msg); err != nil {
+			return fmt.Errorf("attest pull request #%d: %w", m.number, err)
+		}
+	}
+	return nil
+}
