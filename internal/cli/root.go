@@ -146,6 +146,7 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
 		newShowCmd(env, g),
 		newReportCmd(env, g),
 		newAttestCmd(env, g, nil),
+		newReconcileCmd(env, g),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

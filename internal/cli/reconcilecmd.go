@@ -1,0 +1,340 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/reconcile"
+	"github.com/smsctl/smsctl/internal/records"
+)
+
+type reconcileOptions struct {
+	list   bool
+	apply  bool
+	check  bool
+	force  bool
+	commit bool
+	author string
+	only   []string
+	plan   string
+	output string
+}
+
+func newReconcileCmd(env *Env, g *globals) *cobra.Command {
+	opts := &reconcileOptions{}
+	cmd := &cobra.Command{
+		Use:   "reconcile [--apply [--commit] | --check] [--only NAME]",
+		Short: "Bring records in line with their evidence: history, attestations, owners",
+		Long: `Reconcile compares what the records say with what the evidence says and
+plans the edits that bring them in line. Each reconciler is a named unit
+(list them with --list):
+
+  changes     fills a change's pull_request and merge_commit from the merge
+              that carried it, appends the approvals that count from the
+              smsctl attest evidence of the merges that edited it, and moves
+              its status forward only: to approved when such approvals
+              exist, to implemented (with actual.start and actual.end) when
+              the pull request it names merged after it was approved.
+  codeowners  writes .github/CODEOWNERS between smsctl's markers from the
+              owners of services, agreements, suppliers and CIs and the
+              holders of the roles that approve policies, waivers, changes,
+              releases, problems and risks, so GitHub asks them to review.
+  references  removes a retired or deleted record from the lists of current
+              records that name it (when the list keeps an element) and
+              reports every other such reference with its fix.
+
+Every edit of a record is judged with the policies first: an edit that
+would give a record a new error finding (a closed record edited, a status
+past what the approvals allow) is held back and shown, never written.
+
+By default reconcile prints the plan and writes nothing. --check exits 1
+when anything would change (drift detection in CI). --apply writes: each
+file is edited in its CUE syntax, keeping every byte outside the edited
+fields, written to a temporary file and renamed over the original, and
+only if it still has the content the plan read; the work tree must be
+clean (--force to skip that check). --commit then commits the written files
+with go-git, the author taken from --author, else GIT_AUTHOR_NAME and
+GIT_AUTHOR_EMAIL, else the Git configuration. -o json prints the plan as
+JSON; --apply --plan FILE writes such a saved plan, refusing any file that
+changed since the plan read it.
+
+Exit codes: 0 nothing to do or written, 1 --check found drift, 2 usage,
+3 could not run or a file changed on disk (nothing written).`,
+		Example: `  # what would change, and why
+  smsctl reconcile
+
+  # in CI: fail when the records lag behind their evidence
+  smsctl reconcile --check
+
+  # write the edits and commit them
+  smsctl reconcile --apply --commit --author "SMS Bot <sms-bot@example.com>"
+
+  # one reconciler; a plan saved, reviewed, then applied
+  smsctl reconcile --only codeowners
+  smsctl reconcile -o json > plan.json && smsctl reconcile --apply --plan plan.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case opts.apply && opts.check:
+				return usageErrorf("give --apply or --check, not both")
+			case opts.commit && !opts.apply:
+				return usageErrorf("--commit commits what --apply writes: give --apply too")
+			case opts.plan != "" && !opts.apply:
+				return usageErrorf("--plan FILE is applied with --apply")
+			case opts.list && (opts.apply || opts.check):
+				return usageErrorf("--list lists the reconcilers; it does not run them")
+			}
+			return reconcileRun(cmd.Context(), env, g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.list, "list", false, "list the reconcilers, what they read and what they may change")
+	f.BoolVar(&opts.apply, "apply", false, "write the planned edits")
+	f.BoolVar(&opts.check, "check", false, "write nothing; exit 1 when anything would change")
+	f.BoolVar(&opts.force, "force", false, "with --apply: write even when the work tree has uncommitted changes")
+	f.BoolVar(&opts.commit, "commit", false, "with --apply: commit the written files")
+	f.StringVar(&opts.author, "author", "", "the commit's author, `\"NAME <EMAIL>\"`")
+	f.StringSliceVar(&opts.only, "only", nil, "run only the reconciler `NAME` (repeatable)")
+	f.StringVar(&opts.plan, "plan", "", "with --apply: write the plan saved by -o json in `FILE`")
+	outputFlag(cmd, &opts.output, "text", "json")
+	return cmd
+}
+
+func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
+	rs, err := reconcile.Lookup(opts.only)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if opts.list {
+		if opts.output == "json" {
+			return writeJSON(env, rs)
+		}
+		for _, r := range rs {
+			fmt.Fprintf(env.Stdout, "%s\n  reads:      %s\n  may change: %s\n", r.Name, r.Reads, r.Changes)
+		}
+		return nil
+	}
+	dir := g.repoDir(env)
+	fsys, _, err := openSMS(dir, dir, "")
+	if err != nil {
+		return err
+	}
+	in := &reconcile.Input{Dir: dir, FS: fsys, Now: env.Now()}
+	repo, err := gitrepo.Open(dir)
+	switch {
+	case errors.Is(err, gitrepo.ErrNoRepository):
+	case err != nil:
+		return fail(err)
+	default:
+		in.Repo = repo
+		if in.Sub, err = repo.RelPath(dir); err != nil {
+			return fail(err)
+		}
+		if in.Sub == "." {
+			in.Sub = ""
+		}
+		if in.Attestations, err = attestations(env, repo); err != nil {
+			return err
+		}
+	}
+
+	var plan *reconcile.Plan
+	if opts.plan != "" {
+		data, err := os.ReadFile(opts.plan)
+		if err != nil {
+			return fail(err)
+		}
+		plan = &reconcile.Plan{}
+		if err := json.Unmarshal(data, plan); err != nil {
+			return fail(fmt.Errorf("%s: not a plan of smsctl reconcile -o json: %w", opts.plan, err))
+		}
+	} else {
+		if in.Records, err = records.Load(fsys, records.Options{ConcurrentReads: true}); err != nil {
+			return fail(err)
+		}
+		if in.Engine, err = loadEngine(ctx, fsys); err != nil {
+			return err
+		}
+		if plan, err = reconcile.MakePlan(ctx, in, rs); err != nil {
+			return fail(err)
+		}
+	}
+
+	if !opts.apply {
+		if opts.output == "json" {
+			if err := writeJSON(env, plan); err != nil {
+				return err
+			}
+		} else {
+			writePlan(env, plan)
+		}
+		if opts.check && len(plan.Changes) > 0 {
+			return errFindings
+		}
+		return nil
+	}
+
+	if !opts.force {
+		if repo == nil {
+			return fail(fmt.Errorf("%s is not in a Git repository, so its edits could not be reviewed or undone; give --force to write anyway", dir))
+		}
+		dirty, err := repo.WorkTreeChanges(in.Sub)
+		if err != nil {
+			return fail(err)
+		}
+		if len(dirty) > 0 {
+			return fail(fmt.Errorf("the work tree has uncommitted changes (%s); commit or stash them first, or give --force", summarise(dirty)))
+		}
+	}
+	var who gitrepo.Signature
+	if opts.commit {
+		if repo == nil {
+			return fail(fmt.Errorf("%s is not in a Git repository: nothing to commit to", dir))
+		}
+		if who, err = commitAuthor(env, repo, opts.author); err != nil {
+			return err
+		}
+	}
+	written, err := reconcile.Apply(dir, plan)
+	for _, f := range written {
+		fmt.Fprintf(env.Stderr, "smsctl: wrote %s\n", f)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if opts.output == "json" {
+		if err := writeJSON(env, plan); err != nil {
+			return err
+		}
+	} else {
+		writePlan(env, plan)
+	}
+	if len(written) == 0 {
+		fmt.Fprintln(env.Stdout, "nothing written")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s\n", plural(len(written), "file"))
+	if opts.commit {
+		paths := make([]string, len(written))
+		for i, f := range written {
+			paths[i] = path.Join(in.Sub, f)
+		}
+		hash, err := repo.CommitPaths(paths, who, commitMessage(plan))
+		if err != nil {
+			return fail(fmt.Errorf("the files are written but not committed: %w", err))
+		}
+		fmt.Fprintf(env.Stdout, "committed %s as %s <%s>\n", hash[:12], who.Name, who.Email)
+	}
+	return nil
+}
+
+func summarise(paths []string) string {
+	if len(paths) > 3 {
+		return strings.Join(paths[:3], ", ") + fmt.Sprintf(" and %d more", len(paths)-3)
+	}
+	return strings.Join(paths, ", ")
+}
+
+// commitAuthor is --author, else GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else
+// the Git configuration's user.
+func commitAuthor(env *Env, repo *gitrepo.Repo, flag string) (gitrepo.Signature, error) {
+	now := env.Now().UTC().Truncate(1e9)
+	if flag != "" {
+		a, err := mail.ParseAddress(flag)
+		if err != nil || a.Name == "" {
+			return gitrepo.Signature{}, usageErrorf("--author %q: give \"NAME <EMAIL>\"", flag)
+		}
+		return gitrepo.Signature{Name: a.Name, Email: a.Address, When: now}, nil
+	}
+	if n, e := env.getenv("GIT_AUTHOR_NAME"), env.getenv("GIT_AUTHOR_EMAIL"); n != "" && e != "" {
+		return gitrepo.Signature{Name: n, Email: e, When: now}, nil
+	}
+	if n, e, ok := repo.ConfigAuthor(); ok {
+		return gitrepo.Signature{Name: n, Email: e, When: now}, nil
+	}
+	return gitrepo.Signature{}, usageErrorf("--commit needs an author: give --author \"NAME <EMAIL>\" or set user.name and user.email in the Git configuration")
+}
+
+func commitMessage(p *reconcile.Plan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "smsctl reconcile: %s\n\n", plural(len(p.Changes), "change"))
+	for _, c := range p.Changes {
+		fmt.Fprintf(&b, "- %s\n  %s\n", changeLine(c), c.Evidence)
+	}
+	return b.String()
+}
+
+// changeLine is "RECORD FIELD: OLD -> NEW" or, for a file, what is written.
+func changeLine(c reconcile.Change) string {
+	if c.Content != nil {
+		return c.File + ": smsctl's block replaced"
+	}
+	where := c.Record + " " + c.Field
+	switch c.Edit.Op {
+	case records.EditAppend:
+		return fmt.Sprintf("%s: append %s", where, c.New)
+	case records.EditRemove:
+		return fmt.Sprintf("%s: remove %s", where, c.Old)
+	}
+	old := "absent"
+	if c.Old != nil {
+		old = string(c.Old)
+	}
+	return fmt.Sprintf("%s: %s -> %s", where, old, c.New)
+}
+
+func writePlan(env *Env, p *reconcile.Plan) {
+	w := env.Stdout
+	file := ""
+	for _, c := range p.Changes {
+		if c.File != file {
+			file = c.File
+			fmt.Fprintf(w, "%s\n", file)
+		}
+		fmt.Fprintf(w, "  %s: %s\n", c.Reconciler, changeLine(c))
+		if c.Content != nil {
+			var block string
+			_ = json.Unmarshal(c.New, &block)
+			for _, l := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
+				fmt.Fprintf(w, "    + %s\n", l)
+			}
+		}
+		fmt.Fprintf(w, "    evidence: %s\n", c.Evidence)
+	}
+	// held back: one entry per record, its fields and the findings
+	for i := 0; i < len(p.HeldBack); {
+		h := p.HeldBack[i]
+		var fields []string
+		j := i
+		for ; j < len(p.HeldBack) && p.HeldBack[j].Change.Record == h.Change.Record; j++ {
+			fields = append(fields, p.HeldBack[j].Change.Field)
+		}
+		fmt.Fprintf(w, "held back: %s %s (%s)\n", h.Change.Record, strings.Join(fields, ", "), h.Change.File)
+		for _, f := range h.Findings {
+			fmt.Fprintf(w, "    the policies would find: %s\n", f)
+		}
+		i = j
+	}
+	for _, r := range p.Reports {
+		where := r.File
+		if r.Record != "" {
+			where = r.Record + " (" + r.File + ")"
+		}
+		fmt.Fprintf(w, "report: %s: %s\n    fix: %s\n", where, r.Message, r.Fix)
+	}
+	fmt.Fprintf(w, "%s in %s; %s held back by the policies; %s\n", plural(len(p.Changes), "change"), plural(len(p.Files), "file"),
+		plural(len(p.HeldBack), "edit"), plural(len(p.Reports), "report"))
+}
