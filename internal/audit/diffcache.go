@@ -43,25 +43,53 @@ type diffResult struct {
 }
 
 // diffCache is the loaded cache and the entries computed since.
+//
+// A run asks for diffs in the order of the history, newest first, and the
+// cache is written in the order the run asked: so the next run over the
+// same history finds each diff where the one before ended (the cursor),
+// reading the file front to back, and builds no index. A request that is
+// not at the cursor (new commits, another selection) builds the index once
+// and moves the cursor after what it found.
 type diffCache struct {
-	data  []byte            // the file as read, never changed
-	index map[string]int    // key -> where its value starts in data
+	data   []byte // the file as read, without its trailer; never changed
+	count  int    // records in data, from the trailer
+	cursor int    // where the record expected next starts in data
+	// index maps a key to where its record starts in data; nil until a
+	// request misses the cursor.
+	index map[string]int
+	// bad is why data turned out unusable while indexing; data is then
+	// ignored.
+	bad   error
 	added map[string][]byte // key -> encoded record, computed this run
-	count int
+	// order is every record this run used or added, in order, for save.
+	order [][]byte
+	// scratch holds the key being looked up, so a lookup allocates nothing.
+	scratch []byte
+	path    string
 }
 
-func diffKey(fc gitrepo.FileChange) string {
-	return fc.OldBlob + fc.NewBlob + fc.OldPath + "\x00" + fc.Path
+// key writes the cache key of a file change into the cache's scratch
+// buffer: the diff cache is used from one goroutine.
+func (c *diffCache) key(fc gitrepo.FileChange) []byte {
+	k := append(c.scratch[:0], fc.OldBlob...)
+	k = append(k, fc.NewBlob...)
+	k = append(k, fc.OldPath...)
+	k = append(k, 0)
+	k = append(k, fc.Path...)
+	c.scratch = k
+	return k
 }
 
 // loadDiffCache reads the cache in dir; a missing or unusable file is an
-// empty cache (and, when unusable, an error to report).
+// empty cache (and, when unusable, an error to report). The records are
+// checked as they are read: the checksum covers the file, and each
+// record's bounds are checked before it is used.
 func loadDiffCache(dir string) (*diffCache, error) {
 	if dir == "" {
 		return &diffCache{}, nil // caching off: get finds nothing, put keeps nothing
 	}
-	c := &diffCache{index: map[string]int{}, added: map[string][]byte{}}
 	path := filepath.Join(dir, diffCacheFile)
+	c := &diffCache{added: map[string][]byte{}, path: path}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
@@ -69,37 +97,95 @@ func loadDiffCache(dir string) (*diffCache, error) {
 	if err != nil {
 		return c, err
 	}
-	bad := func(why string) (*diffCache, error) {
-		return &diffCache{index: map[string]int{}, added: map[string][]byte{}}, fmt.Errorf("diff cache %s: %s", path, why)
-	}
 	n := len(data)
 	if !bytes.HasPrefix(data, diffCacheMagic) || n < len(diffCacheMagic)+8 {
-		return bad("not a cache file of this version")
+		return c, fmt.Errorf("diff cache %s: not a cache file of this version", path)
 	}
 	if crc32.Checksum(data[:n-4], castagnoli) != binary.LittleEndian.Uint32(data[n-4:]) {
-		return bad("checksum mismatch")
+		return c, fmt.Errorf("diff cache %s: checksum mismatch", path)
 	}
-	count := int(binary.LittleEndian.Uint32(data[n-8:]))
 	c.data = data[:n-8]
-	c.index = make(map[string]int, count)
+	c.count = int(binary.LittleEndian.Uint32(data[n-8:]))
+	c.cursor = len(diffCacheMagic)
+	return c, nil
+}
+
+// buildIndex indexes data; on a malformed file it drops data and keeps
+// why in c.bad.
+func (c *diffCache) buildIndex() {
+	c.index = make(map[string]int, c.count)
+	fail := func(why string) {
+		c.index, c.data, c.count = map[string]int{}, nil, 0
+		c.bad = fmt.Errorf("diff cache %s: %s", c.path, why)
+	}
 	for pos := len(diffCacheMagic); pos < len(c.data); {
 		key, next, ok := readString(c.data, pos)
 		if !ok {
-			return bad("truncated record")
+			fail("truncated record")
+			return
 		}
 		end, ok := skipValue(c.data, next)
 		if !ok {
-			return bad("truncated record")
+			fail("truncated record")
+			return
 		}
-		// The key's bytes stay in c.data, which is never changed.
-		c.index[unsafe.String(unsafe.SliceData(key), len(key))] = next
+		c.index[str(key)] = pos
 		pos = end
 	}
-	if len(c.index) != count {
-		return bad("record count mismatch")
+	if len(c.index) != c.count {
+		fail("record count mismatch")
 	}
-	c.count = count
-	return c, nil
+}
+
+// at decodes the record that starts at pos in data when its key is k,
+// and returns where it ends.
+func (c *diffCache) at(pos int, k []byte) (diffResult, int, bool) {
+	if pos >= len(c.data) {
+		return diffResult{}, 0, false
+	}
+	key, next, ok := readString(c.data, pos)
+	if !ok || !bytes.Equal(key, k) {
+		return diffResult{}, 0, false
+	}
+	end, ok := skipValue(c.data, next)
+	if !ok {
+		return diffResult{}, 0, false
+	}
+	return decodeValue(c.data, next), end, true
+}
+
+// get returns the cached result for a file change.
+func (c *diffCache) get(fc gitrepo.FileChange) (diffResult, bool) {
+	k := c.key(fc)
+	pos := c.cursor
+	r, end, ok := c.at(pos, k)
+	if !ok && len(c.data) > 0 {
+		if c.index == nil {
+			c.buildIndex()
+		}
+		if pos, ok = c.index[string(k)]; ok {
+			r, end, ok = c.at(pos, k)
+		}
+	}
+	if ok {
+		c.cursor = end
+		if c.added != nil {
+			c.order = append(c.order, c.data[pos:end])
+		}
+		return r, true
+	}
+	if rec, ok := c.added[string(k)]; ok {
+		_, next, _ := readString(rec, 0)
+		return decodeValue(rec, next), true
+	}
+	return diffResult{}, false
+}
+
+// str is the string whose bytes are b: the cache's bytes (the file as read,
+// and the records added) are never changed once written, so the strings
+// decoded from them share them.
+func str(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // readString reads a length-prefixed string at pos.
@@ -132,29 +218,15 @@ func skipValue(data []byte, pos int) (int, bool) {
 	return pos, true
 }
 
-// get returns the cached result for a key.
-func (c *diffCache) get(key string) (diffResult, bool) {
-	pos, ok := c.index[key]
-	if !ok {
-		rec, ok := c.added[key]
-		if !ok {
-			return diffResult{}, false
-		}
-		_, pos, _ = readString(rec, 0)
-		return decodeValue(rec, pos), true
-	}
-	return decodeValue(c.data, pos), true
-}
-
 func decodeValue(data []byte, pos int) diffResult {
 	var r diffResult
 	var s []byte
 	s, pos, _ = readString(data, pos)
-	r.kind = string(s)
+	r.kind = str(s)
 	s, pos, _ = readString(data, pos)
-	r.id = string(s)
+	r.id = str(s)
 	s, pos, _ = readString(data, pos)
-	r.note = string(s)
+	r.note = str(s)
 	n, k := binary.Uvarint(data[pos:])
 	pos += k
 	r.changes = make([]records.FieldChange, n)
@@ -163,7 +235,7 @@ func decodeValue(data []byte, pos int) diffResult {
 		p, pos, _ = readString(data, pos)
 		o, pos, _ = readString(data, pos)
 		nw, pos, _ = readString(data, pos)
-		fc := records.FieldChange{Path: string(p)}
+		fc := records.FieldChange{Path: str(p)}
 		if len(o) > 0 {
 			fc.Old = o
 		}
@@ -175,11 +247,12 @@ func decodeValue(data []byte, pos int) diffResult {
 	return r
 }
 
-// put adds a computed result.
-func (c *diffCache) put(key string, r diffResult) {
+// put adds a computed result for a file change.
+func (c *diffCache) put(f gitrepo.FileChange, r diffResult) {
 	if c.added == nil {
 		return
 	}
+	key := string(c.key(f))
 	rec := appendString(nil, key)
 	rec = appendString(rec, r.kind)
 	rec = appendString(rec, r.id)
@@ -191,6 +264,7 @@ func (c *diffCache) put(key string, r diffResult) {
 		rec = appendString(rec, string(fc.New))
 	}
 	c.added[key] = rec
+	c.order = append(c.order, rec)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -198,25 +272,38 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-// save writes the cache with what was added, if anything was.
+// save writes the cache, if anything was added: first the records this run
+// used, in the order it used them, then the others, so the next run over
+// the same history reads the file front to back.
 func (c *diffCache) save(repo *gitrepo.Repo) error {
 	if len(c.added) == 0 {
 		return nil
 	}
-	size := len(c.data) + 8
-	for _, rec := range c.added {
-		size += len(rec)
+	if c.data != nil && c.index == nil {
+		c.buildIndex()
 	}
-	buf := make([]byte, 0, size)
-	if len(c.data) > 0 {
-		buf = append(buf, c.data...)
-	} else {
-		buf = append(buf, diffCacheMagic...)
+	written := make(map[string]bool, len(c.order))
+	buf := make([]byte, 0, len(c.data)+8+len(c.added)*256)
+	buf = append(buf, diffCacheMagic...)
+	n := 0
+	add := func(rec []byte) {
+		key, _, _ := readString(rec, 0)
+		if k := str(key); !written[k] {
+			written[k] = true
+			buf = append(buf, rec...)
+			n++
+		}
 	}
-	for _, rec := range c.added {
-		buf = append(buf, rec...)
+	for _, rec := range c.order {
+		add(rec)
 	}
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(c.count+len(c.added)))
+	for pos := len(diffCacheMagic); pos < len(c.data); {
+		_, next, _ := readString(c.data, pos)
+		end, _ := skipValue(c.data, next)
+		add(c.data[pos:end])
+		pos = end
+	}
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(n))
 	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
 	return repo.WriteCacheFile(diffCacheFile, buf)
 }

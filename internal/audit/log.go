@@ -117,6 +117,9 @@ func Each(repo *gitrepo.Repo, opts Options, fn func(Entry) error) error {
 		if !opts.Cache {
 			return
 		}
+		if diffs.bad != nil && opts.CacheError != nil {
+			opts.CacheError(diffs.bad)
+		}
 		if err := diffs.save(repo); err != nil && opts.CacheError != nil {
 			opts.CacheError(fmt.Errorf("save the diff cache: %w", err))
 		}
@@ -182,14 +185,13 @@ func entry(blobs *gitrepo.BlobReader, diffs *diffCache, c *gitrepo.HistoryCommit
 		pr := c.PR
 		e.PR = &pr
 	}
-	key := diffKey(fc)
-	d, ok := diffs.get(key)
+	d, ok := diffs.get(fc)
 	if !ok {
 		var err error
 		if d, err = semanticDiff(blobs, fc); err != nil {
 			return e, false, err
 		}
-		diffs.put(key, d)
+		diffs.put(fc, d)
 	}
 	e.Kind, e.ID, e.Note = d.kind, d.id, d.note
 	if d.changes != nil {
@@ -235,13 +237,16 @@ func semanticDiff(blobs *gitrepo.BlobReader, fc gitrepo.FileChange) (diffResult,
 // selection decides which paths and records a trail shows.
 type selection struct {
 	glob *regexp.Regexp
+	all  bool // --paths '**': every path, without running the glob
 	kind string
 	id   string
 }
 
 func matcher(opts Options) (*selection, error) {
 	s := &selection{}
-	if opts.Paths != "" {
+	if opts.Paths == "**" {
+		s.all = true
+	} else if opts.Paths != "" {
 		re, err := Glob(opts.Paths)
 		if err != nil {
 			return nil, err
@@ -278,6 +283,9 @@ func matcher(opts Options) (*selection, error) {
 
 // path is the cheap filter the history walk applies before reading blobs.
 func (s *selection) path(p string) bool {
+	if s.all {
+		return true
+	}
 	if s.glob != nil {
 		return s.glob.MatchString(p)
 	}
@@ -290,7 +298,7 @@ func (s *selection) path(p string) bool {
 
 // record is the filter on what the file held.
 func (s *selection) record(kind, id, path, oldPath string) bool {
-	if s.glob != nil && s.kind == "" && s.id == "" {
+	if (s.glob != nil || s.all) && s.kind == "" && s.id == "" {
 		return true
 	}
 	return (s.kind == "" || s.kind == kind) && (s.id == "" || s.id == id)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -151,7 +152,7 @@ func firstParentOf(raw []byte) (plumbing.Hash, bool) {
 			break
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("parent ")); ok {
-			h, err := parseHash(string(rest))
+			h, err := parseHash(unsafe.String(unsafe.SliceData(rest), len(rest)))
 			return h, err == nil
 		}
 	}
@@ -185,7 +186,11 @@ func (c *historyCache) record(i int, out []change) (*rawCommit, []change, error)
 	h := c.hashes[i]
 	rawLen, k := binary.Uvarint(body[20:])
 	pos := 20 + k
-	raw := string(body[pos : pos+int(rawLen)])
+	if k <= 0 || rawLen > uint64(len(body)-pos) {
+		return nil, nil, fmt.Errorf("commit %s: %w", h, errCacheRecord)
+	}
+	// c.data is never changed once read: strings share its bytes.
+	raw := unsafe.String(unsafe.SliceData(body[pos:]), int(rawLen))
 	pos += int(rawLen)
 	rc, err := parseRawCommit(h, raw)
 	if err != nil {
@@ -233,7 +238,7 @@ func (c *historyCache) record(i int, out []change) (*rawCommit, []change, error)
 			err = errCacheRecord
 			break
 		}
-		ch.path = string(body[pos : pos+int(l)])
+		ch.path = unsafe.String(unsafe.SliceData(body[pos:]), int(l))
 		ch.oldPath = ch.path
 		pos += int(l)
 		out = append(out, ch)

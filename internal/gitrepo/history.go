@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"bytes"
 	"container/heap"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -328,14 +330,26 @@ func (w *historyWalk) report(c *rawCommit, changes []change) error {
 		return err
 	}
 	hc.Changes = make([]FileChange, len(changes))
+	// The blob hashes of all the changes, in hex, share one allocation.
+	hexes := make([]byte, 0, 80*len(changes))
+	for i := range changes {
+		ch := &changes[i]
+		if ch.status != 'A' {
+			hexes = hex.AppendEncode(hexes, ch.oldHash[:])
+		}
+		if ch.status != 'D' {
+			hexes = hex.AppendEncode(hexes, ch.newHash[:])
+		}
+	}
+	all := unsafe.String(unsafe.SliceData(hexes), len(hexes))
 	for i := range changes {
 		ch := &changes[i]
 		fc := FileChange{Status: ch.status, Path: ch.path, OldPath: ch.oldPath}
 		if ch.status != 'A' {
-			fc.OldBlob = ch.oldHash.String()
+			fc.OldBlob, all = all[:40], all[40:]
 		}
 		if ch.status != 'D' {
-			fc.NewBlob = ch.newHash.String()
+			fc.NewBlob, all = all[:40], all[40:]
 		}
 		hc.Changes[i] = fc
 	}
@@ -493,9 +507,15 @@ func (w *historyWalk) subTree(root plumbing.Hash, c *rawCommit) (plumbing.Hash, 
 
 // parseHistoryCommit decodes the parts of a commit that History reports.
 func parseHistoryCommit(c *rawCommit) (*HistoryCommit, error) {
-	hc := &HistoryCommit{Hash: c.hash.String(), Parents: make([]string, len(c.parents))}
-	for i, p := range c.parents {
-		hc.Parents[i] = p.String()
+	// The commit's and its parents' hashes, in hex, share one allocation.
+	hexes := hex.AppendEncode(make([]byte, 0, 40*(1+len(c.parents))), c.hash[:])
+	for _, p := range c.parents {
+		hexes = hex.AppendEncode(hexes, p[:])
+	}
+	all := unsafe.String(unsafe.SliceData(hexes), len(hexes))
+	hc := &HistoryCommit{Hash: all[:40], Parents: make([]string, len(c.parents))}
+	for i := range c.parents {
+		hc.Parents[i] = all[40*(i+1) : 40*(i+2)]
 	}
 	raw := c.raw
 	inSig := false

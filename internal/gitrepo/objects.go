@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -219,23 +218,43 @@ func parseHash(s string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("bad object name %q", s)
 	}
 	var h plumbing.Hash
-	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("bad object name %q", s)
+	for i := range h {
+		hi, lo := unhex(s[2*i]), unhex(s[2*i+1])
+		if hi > 15 || lo > 15 {
+			return plumbing.ZeroHash, fmt.Errorf("bad object name %q", s)
+		}
+		h[i] = hi<<4 | lo
 	}
 	return h, nil
 }
 
 // signatureTime reads the Unix time of "Name <email> 1700000000 +0100".
+// unhex is the value of a hex digit, or 255.
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 255
+}
+
 func signatureTime(sig string) (int64, error) {
 	i := strings.LastIndexByte(sig, '>')
 	if i < 0 {
 		return 0, fmt.Errorf("no e-mail address in %q", sig)
 	}
-	f := strings.Fields(sig[i+1:])
-	if len(f) == 0 {
+	rest := strings.TrimLeft(sig[i+1:], " \t")
+	if rest == "" {
 		return 0, nil
 	}
-	return strconv.ParseInt(f[0], 10, 64)
+	if j := strings.IndexAny(rest, " \t"); j >= 0 {
+		rest = rest[:j]
+	}
+	return strconv.ParseInt(rest, 10, 64)
 }
 
 // rawTree is a tree object as stored, with the offset of each entry. An

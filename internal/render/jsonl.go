@@ -108,17 +108,24 @@ func appendJSONTime(b []byte, t time.Time) ([]byte, bool) {
 }
 
 // appendRawJSON writes a JSON value as encoding/json writes a RawMessage:
-// compacted, with <, >, & and U+2028/U+2029 escaped. Values that need
-// neither are copied.
+// validated and compacted, with <, >, & and U+2028/U+2029 escaped. The
+// escaping is rare in records and left to encoding/json; the rest is
+// json.Compact appending in place, without Marshal's reflection and copies.
 func appendRawJSON(b []byte, v json.RawMessage) ([]byte, bool) {
-	if bytes.IndexAny(v, " \t\r\n<>&\xe2") < 0 {
-		return append(b, v...), true
+	for _, c := range v {
+		if c == '<' || c == '>' || c == '&' || c == 0xe2 {
+			out, err := json.Marshal(v)
+			if err != nil {
+				return b, false
+			}
+			return append(b, out...), true
+		}
 	}
-	out, err := json.Marshal(v)
-	if err != nil {
+	buf := bytes.NewBuffer(b)
+	if err := json.Compact(buf, v); err != nil {
 		return b, false
 	}
-	return append(b, out...), true
+	return buf.Bytes(), true
 }
 
 const hexDigits = "0123456789abcdef"

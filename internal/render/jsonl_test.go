@@ -87,9 +87,11 @@ func TestEntryJSONDeclinesWhatOnlyEncodingJSONJudges(t *testing.T) {
 	if _, ok := appendEntryJSON(nil, &e); ok {
 		t.Error("a year past 9999 was encoded, where encoding/json reports an error")
 	}
-	e = audit.Entry{Changes: []records.FieldChange{{Path: "x", Old: json.RawMessage(`{ bad`)}}}
-	if _, ok := appendEntryJSON(nil, &e); ok {
-		t.Error("invalid JSON in a change was copied")
+	for _, bad := range []string{`{ bad`, `{bad`, `"open`, `[1,]`, `<b>`} {
+		e = audit.Entry{Changes: []records.FieldChange{{Path: "x", Old: json.RawMessage(bad)}}}
+		if _, ok := appendEntryJSON(nil, &e); ok {
+			t.Errorf("invalid JSON %s in a change was copied", bad)
+		}
 	}
 }
 

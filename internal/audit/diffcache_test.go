@@ -1,0 +1,225 @@
+package audit
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/records"
+)
+
+func emptyRepo(t *testing.T) (*gitrepo.Repo, string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo, repo.CacheDir()
+}
+
+// change i is a file change and the diff stored for it.
+func change(i int) (gitrepo.FileChange, diffResult) {
+	fc := gitrepo.FileChange{
+		Status: 'M', Path: fmt.Sprintf("changes/2026/CHG-2026-%04d.cue", i),
+		OldBlob: fmt.Sprintf("%040x", 2*i), NewBlob: fmt.Sprintf("%040x", 2*i+1),
+	}
+	fc.OldPath = fc.Path
+	d := diffResult{kind: "change", id: fmt.Sprintf("CHG-2026-%04d", i), changes: []records.FieldChange{
+		{Path: "status", Old: json.RawMessage(`"draft"`), New: json.RawMessage(fmt.Sprintf(`"rev %d"`, i))},
+		{Path: "title", New: json.RawMessage(`"Title"`)},
+	}}
+	if i%3 == 0 {
+		d = diffResult{kind: "change", id: d.id, note: "not a record: a syntax error"}
+	}
+	return fc, d
+}
+
+func load(t *testing.T, dir string) *diffCache {
+	t.Helper()
+	c, err := loadDiffCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func expectHit(t *testing.T, c *diffCache, i int) {
+	t.Helper()
+	fc, want := change(i)
+	got, ok := c.get(fc)
+	if !ok {
+		t.Fatalf("change %d: not in the cache", i)
+	}
+	if got.kind != want.kind || got.id != want.id || got.note != want.note || !reflect.DeepEqual(got.changes, want.changes) &&
+		!(len(got.changes) == 0 && len(want.changes) == 0) {
+		t.Fatalf("change %d: got %+v, want %+v", i, got, want)
+	}
+}
+
+// fill runs as audit log does: a cache it cannot use is an empty one.
+func fill(t *testing.T, repo *gitrepo.Repo, dir string, ids ...int) {
+	t.Helper()
+	c, _ := loadDiffCache(dir)
+	for _, i := range ids {
+		fc, d := change(i)
+		if _, ok := c.get(fc); ok {
+			continue
+		}
+		c.put(fc, d)
+	}
+	if err := c.save(repo); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A run that asks in the order the cache was written reads it front to
+// back and builds no index; any other order still finds everything.
+func TestDiffCacheCursor(t *testing.T) {
+	repo, dir := emptyRepo(t)
+	fill(t, repo, dir, 1, 2, 3, 4, 5)
+
+	c := load(t, dir)
+	for i := 1; i <= 5; i++ {
+		expectHit(t, c, i)
+	}
+	if c.index != nil {
+		t.Error("reading in the written order built an index")
+	}
+
+	c = load(t, dir)
+	for _, i := range []int{4, 2, 5, 1, 3} {
+		expectHit(t, c, i)
+	}
+	if fc, _ := change(9); true {
+		if _, ok := c.get(fc); ok {
+			t.Error("a change never put was found")
+		}
+	}
+}
+
+// The cache is written in the order the run used it, then the records it
+// did not use; each record once.
+func TestDiffCacheSavesInOrderOfUse(t *testing.T) {
+	repo, dir := emptyRepo(t)
+	fill(t, repo, dir, 1, 2, 3, 4, 5)
+	fill(t, repo, dir, 6, 3, 1, 7, 3, 6)
+
+	c := load(t, dir)
+	for _, i := range []int{6, 3, 1, 7, 2, 4, 5} {
+		expectHit(t, c, i)
+	}
+	if c.index != nil {
+		t.Error("the saved order is not the order of use")
+	}
+	if c.count != 7 {
+		t.Errorf("count = %d, want 7", c.count)
+	}
+}
+
+// Nothing added, nothing written.
+func TestDiffCacheUnchangedIsNotWritten(t *testing.T) {
+	repo, dir := emptyRepo(t)
+	fill(t, repo, dir, 1, 2)
+	path := filepath.Join(dir, diffCacheFile)
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o755)
+	c := load(t, dir)
+	expectHit(t, c, 2)
+	expectHit(t, c, 1)
+	if err := c.save(repo); err != nil {
+		t.Fatalf("save with nothing added: %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A damaged file is reported and ignored; a run on it computes again and
+// writes a good one.
+func TestDiffCacheDamaged(t *testing.T) {
+	repo, dir := emptyRepo(t)
+	fill(t, repo, dir, 1, 2, 3)
+	path := filepath.Join(dir, diffCacheFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// withTrailer replaces the record count and puts a valid checksum.
+	withTrailer := func(b []byte, count uint32) []byte {
+		b = binary.LittleEndian.AppendUint32(b[:len(b)-8:len(b)-8], count)
+		return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	}
+	for _, tt := range []struct {
+		name    string
+		damage  func([]byte) []byte
+		atLoad  bool // the damage shows when the file is read
+		message string
+	}{
+		{"flipped byte", func(b []byte) []byte { b[len(b)/2] ^= 1; return b }, true, "checksum mismatch"},
+		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, true, "checksum mismatch"},
+		{"other version", func(b []byte) []byte { return append([]byte("smsctl diff cache 0\n"), b[len(diffCacheMagic):]...) }, true, "not a cache file"},
+		{"too short", func(b []byte) []byte { return b[:4] }, true, "not a cache file"},
+		{"count wrong", func(b []byte) []byte { return withTrailer(b, 9) }, false, "record count mismatch"},
+		{"record cut", func(b []byte) []byte {
+			return withTrailer(append(b[:len(b)-8:len(b)-8], 0x7f, 'x', 0, 0, 0, 0, 0, 0, 0, 0), 3)
+		}, false, "truncated record"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.WriteFile(path, tt.damage(append([]byte(nil), good...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := loadDiffCache(dir)
+			if tt.atLoad != (err != nil) {
+				t.Fatalf("load error = %v, want one: %v", err, tt.atLoad)
+			}
+			if err == nil {
+				fc, _ := change(2) // not at the cursor: indexes
+				if _, ok := c.get(fc); ok {
+					t.Fatal("a damaged cache was used")
+				}
+				err = c.bad
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.message) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("error = %v, want %q naming %s", err, tt.message, path)
+			}
+			fill(t, repo, dir, 1, 2, 3)
+			c = load(t, dir)
+			for i := 1; i <= 3; i++ {
+				expectHit(t, c, i)
+			}
+			if c.bad != nil {
+				t.Fatal(c.bad)
+			}
+		})
+	}
+}
+
+// With caching off nothing is kept.
+func TestDiffCacheOff(t *testing.T) {
+	c, err := loadDiffCache("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, d := change(1)
+	c.put(fc, d)
+	if _, ok := c.get(fc); ok {
+		t.Error("caching off kept a diff")
+	}
+}
