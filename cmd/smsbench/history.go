@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,8 @@ func runHistory(ctx context.Context, name string, args []string) error {
 	fs := newFlagSet(name, "--commits N --files F [flags]")
 	fs.IntVar(&commits, "commits", 1000, "number of commits on main after the first")
 	fs.IntVar(&files, "files", 500, "number of change record files")
+	var reuse bool
+	fs.BoolVar(&reuse, "reuse", false, "with --dir, time the repository a previous run generated there instead of generating it again")
 	c.register(fs)
 	fs.Lookup("runs").DefValue = "1"
 	c.runs = 1
@@ -93,28 +96,66 @@ func runHistory(ctx context.Context, name string, args []string) error {
 		}
 	}()
 
-	start := time.Now()
-	if err := generateHistory(ctx, dir, commits, files, c.seed); err != nil {
-		return err
+	if reuse && isGitRepo(dir) {
+		fmt.Fprintf(os.Stderr, "reusing the repository in %s\n", dir)
+	} else {
+		start := time.Now()
+		if err := generateHistory(ctx, dir, commits, files, c.seed); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "generated %d files and %d commits on main in %s in %.1fs\n",
+			files, commits+1, dir, time.Since(start).Seconds())
 	}
-	fmt.Fprintf(os.Stderr, "generated %d files and %d commits on main in %s in %.1fs\n",
-		files, commits+1, dir, time.Since(start).Seconds())
 
-	stats, err := compare(ctx, c.runs,
-		command{label: "smsctl", path: t.smsctl, args: []string{"-C", dir, "audit", "log", "--paths", "**", "-o", "jsonl"}, env: smsctlEnv, discard: true},
-		command{label: "git log", path: gitPath, args: []string{"-C", dir, "log", "--first-parent", "--name-status", "--no-renames"}, discard: true},
-	)
+	// Cold: no cache under .git/smsctl, deleted before each run; the run
+	// writes it. Warm: the same command again, reading that cache. Both
+	// are timed against git log in the same loop, and must print the same.
+	cacheDir := filepath.Join(dir, ".git", "smsctl")
+	smsctl := command{label: "smsctl", path: t.smsctl, args: []string{"-C", dir, "audit", "log", "--paths", "**", "-o", "jsonl"}, env: smsctlEnv, digest: true,
+		before: func() error { return os.RemoveAll(cacheDir) }}
+	gitLog := command{label: "git log", path: gitPath, args: []string{"-C", dir, "log", "--first-parent", "--name-status", "--no-renames"}, discard: true}
+	stats, err := compare(ctx, c.runs, smsctl, gitLog)
 	if err != nil {
 		return err
 	}
-	tool, ref := stats[0], stats[1]
+	printHistoryResult(name, commits, files, stats[0], stats[1])
+
+	warm := smsctl
+	warm.label, warm.before = "warm", nil
+	if _, err := os.Stat(filepath.Join(cacheDir, "history.cache")); err != nil {
+		return fmt.Errorf("the cold run wrote no history cache: %w", err)
+	}
+	wstats, err := compare(ctx, c.runs, warm, gitLog)
+	if err != nil {
+		return err
+	}
+	if wstats[0].digest != stats[0].digest {
+		return fmt.Errorf("the warm run printed other output than the cold run (SHA-256 %s, cold %s)", wstats[0].digest, stats[0].digest)
+	}
+	fmt.Fprintf(os.Stderr, "cold and warm output alike: SHA-256 %s\n", stats[0].digest)
+	printHistoryResult(name+"-warm", commits, files, wstats[0], wstats[1])
+	return nil
+}
+
+// printHistoryResult writes a RESULT line of the history scenarios.
+func printHistoryResult(scenario string, commits, files int, tool, ref stats) {
 	ratio := 0.0
 	if ref.best > 0 {
 		ratio = tool.seconds() / ref.seconds()
 	}
 	fmt.Printf("RESULT scenario=%s commits=%d files=%d smsctl_s=%.3f ref_s=%.3f ratio=%.3f smsctl_rss_mb=%.1f ref_rss_mb=%.1f\n",
-		name, commits, files, tool.seconds(), ref.seconds(), ratio, tool.rssMB(), ref.rssMB())
-	return nil
+		scenario, commits, files, tool.seconds(), ref.seconds(), ratio, tool.rssMB(), ref.rssMB())
+}
+
+// isGitRepo reports whether dir holds a Git repository with a main branch.
+func isGitRepo(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, ".git", "refs", "heads", "main"))
+	if err != nil {
+		// A packed ref.
+		data, perr := os.ReadFile(filepath.Join(dir, ".git", "packed-refs"))
+		return perr == nil && bytes.Contains(data, []byte(" refs/heads/main\n"))
+	}
+	return true
 }
 
 // generateHistory makes dir (new or empty) a Git repository on branch main

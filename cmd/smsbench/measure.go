@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -152,6 +154,12 @@ type command struct {
 	// commands whose output is large and not looked at: keeping it would
 	// grow smsbench and, with it, the RSS floor of the commands after.
 	discard bool
+	// digest keeps only the SHA-256 of stdout (in stats.digest), for
+	// large outputs that two commands must print alike.
+	digest bool
+	// before runs ahead of each run, untimed: it sets the stage, such as
+	// deleting a cache for a cold run.
+	before func() error
 }
 
 func (c command) String() string {
@@ -168,6 +176,7 @@ type stats struct {
 	peakKB int64         // maximum of the runs' peak RSS, in kilobytes
 	stdout string        // of the last run
 	exit   int           // exit code of the last run
+	digest string        // SHA-256 of the last run's stdout, when command.digest
 }
 
 func (s stats) seconds() float64 { return s.best.Seconds() }
@@ -183,6 +192,11 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 	fmt.Fprintf(os.Stderr, "\n%-4s  %-8s  %9s  %9s\n", "run", "command", "wall (s)", "RSS (MB)")
 	for run := 1; run <= runs; run++ {
 		for i, c := range cmds {
+			if c.before != nil {
+				if err := c.before(); err != nil {
+					return nil, fmt.Errorf("%s: before the run: %w", c.label, err)
+				}
+			}
 			wall, rss, stdout, exit, err := runOnce(ctx, c)
 			if err != nil {
 				return nil, err
@@ -194,6 +208,9 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 			}
 			s.peakKB = max(s.peakKB, rss)
 			s.stdout, s.exit = stdout, exit
+			if c.digest {
+				s.stdout, s.digest = "", stdout
+			}
 		}
 	}
 	fmt.Fprintf(os.Stderr, "%-4s  %-8s  %9s  %9s\n", "", "", "best", "peak")
@@ -218,8 +235,11 @@ func runOnce(ctx context.Context, c command) (time.Duration, int64, string, int,
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	sum := sha256.New()
 	if c.discard {
 		cmd.Stdout = nil // /dev/null
+	} else if c.digest {
+		cmd.Stdout = sum
 	}
 	start := time.Now()
 	err := cmd.Run()
@@ -232,7 +252,11 @@ func runOnce(ctx context.Context, c command) (time.Duration, int64, string, int,
 	if err != nil {
 		return 0, 0, "", 0, fmt.Errorf("%s failed: %w\n--- stdout\n%s--- stderr\n%s", c, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
 	}
-	return wall, peakRSSKB(cmd.ProcessState), stdout.String(), exit, nil
+	out := stdout.String()
+	if c.digest {
+		out = hex.EncodeToString(sum.Sum(nil))
+	}
+	return wall, peakRSSKB(cmd.ProcessState), out, exit, nil
 }
 
 // tail keeps the last n lines of s.
