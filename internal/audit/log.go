@@ -45,6 +45,9 @@ type Options struct {
 	// CacheError, when set, is told why a cache could not be used or saved;
 	// the trail is computed all the same.
 	CacheError func(error)
+	// Verify, when set, judges signed commits' signatures (see
+	// gitrepo.HistoryOptions.Verify); the verdicts are in the entries.
+	Verify func(payload, signature string, when time.Time) gitrepo.SignatureCheck
 }
 
 // Entry is one change of one file in one commit.
@@ -64,6 +67,12 @@ type Entry struct {
 	Subject        string    `json:"subject"`
 	PR             *int      `json:"pr"`
 	Signature      string    `json:"signature,omitempty"`
+	// SignatureStatus is the verdict on the signature when one was asked
+	// for: verified, bad, unknown-key or unchecked; Signer says who signed
+	// and SignatureNote why it is not verified.
+	SignatureStatus string `json:"signature_status,omitempty"`
+	Signer          string `json:"signer,omitempty"`
+	SignatureNote   string `json:"signature_note,omitempty"`
 	// Changes are the record's fields that differ from the parent's version.
 	Changes []records.FieldChange `json:"changes"`
 	// Note says why Changes could not be computed (a file that is not a
@@ -133,7 +142,7 @@ func Each(repo *gitrepo.Repo, opts Options, fn func(Entry) error) error {
 		walked <- repo.History(gitrepo.HistoryOptions{
 			Rev: opts.Rev, AllCommits: opts.AllCommits, Since: opts.Since, Until: opts.Until,
 			Renames: true, Sub: opts.Sub, Match: match.path,
-			Cache: opts.Cache, CacheError: opts.CacheError,
+			Cache: opts.Cache, CacheError: opts.CacheError, Verify: opts.Verify,
 		}, func(c *gitrepo.HistoryCommit) error {
 			select {
 			case commits <- c:
@@ -180,6 +189,9 @@ func entry(blobs *gitrepo.BlobReader, diffs *diffCache, c *gitrepo.HistoryCommit
 	}
 	if fc.Status == 'R' {
 		e.OldPath = fc.OldPath
+	}
+	if c.Check != nil {
+		e.SignatureStatus, e.Signer, e.SignatureNote = c.Check.Status, c.Check.Signer, c.Check.Reason
 	}
 	if c.PR > 0 {
 		pr := c.PR

@@ -48,12 +48,66 @@ type HistoryCommit struct {
 	// request #N from ..." or a subject ending in "(#N)"); 0 if none.
 	PR int
 	// Signature is the kind of signature the commit carries: "" (unsigned),
-	// SignatureGPG, SignatureSSH, SignatureX509 or SignatureOther. It is not
-	// verified.
+	// SignatureGPG, SignatureSSH, SignatureX509 or SignatureOther. It is
+	// verified only when HistoryOptions.Verify is set.
 	Signature string
+	// Check is HistoryOptions.Verify's verdict on the signature; nil when
+	// the commit is unsigned or nothing was verified.
+	Check *SignatureCheck
 	// Changes against the first parent (a root commit: against the empty
 	// tree), sorted by Path.
 	Changes []FileChange
+}
+
+// SignatureCheck is a verdict on a commit's signature.
+type SignatureCheck struct {
+	Status string // as the verifier says: verified, bad, unknown-key, unchecked
+	Signer string // who signed, when the key is known
+	Reason string // why it is not verified
+}
+
+// SignaturePayload splits a raw commit object into what its signature
+// signs (the object without the gpgsig headers, as git verify-commit
+// reads it) and the signature; ok is false for an unsigned commit.
+func SignaturePayload(raw string) (payload, signature string, ok bool) {
+	var p, sig strings.Builder
+	rest := raw
+	inSig, inOther := false, false
+	for rest != "" {
+		line, after, found := strings.Cut(rest, "\n")
+		if line == "" {
+			break // the message follows
+		}
+		rest = after
+		nl := "\n"
+		if !found {
+			nl = ""
+		}
+		if strings.HasPrefix(line, " ") {
+			switch {
+			case inSig:
+				sig.WriteString(line[1:] + "\n")
+			case !inOther:
+				p.WriteString(line + nl)
+			}
+			continue
+		}
+		inSig, inOther = false, false
+		key, val, _ := strings.Cut(line, " ")
+		switch {
+		case key == "gpgsig" && !ok:
+			inSig, ok = true, true
+			sig.WriteString(val + "\n")
+		case key == "gpgsig" || key == "gpgsig-sha256":
+			inOther = true
+		default:
+			p.WriteString(line + nl)
+		}
+	}
+	if !ok {
+		return "", "", false
+	}
+	return p.String() + rest, sig.String(), true
 }
 
 // HistoryOptions selects what History walks and reports.
@@ -82,6 +136,9 @@ type HistoryOptions struct {
 	// Sub limits the report to paths under this folder, reported relative
 	// to it ("" or "." = the repository's top).
 	Sub string
+	// Verify, when set, judges each signed commit's signature, given the
+	// payload and signature SignaturePayload returns and the commit time.
+	Verify func(payload, signature string, when time.Time) SignatureCheck
 	// Cache reads and keeps the first-parent line's changes in the history
 	// cache under the Git folder (see histcache.go): a walk over commits
 	// walked before reads no trees. Ignored with AllCommits. A cache that
@@ -328,6 +385,12 @@ func (w *historyWalk) report(c *rawCommit, changes []change) error {
 	hc, err := parseHistoryCommit(c)
 	if err != nil {
 		return err
+	}
+	if w.opts.Verify != nil && hc.Signature != "" {
+		if payload, sig, ok := SignaturePayload(c.raw); ok {
+			check := w.opts.Verify(payload, sig, hc.Committer.When)
+			hc.Check = &check
+		}
 	}
 	hc.Changes = make([]FileChange, len(changes))
 	// The blob hashes of all the changes, in hex, share one allocation.

@@ -38,7 +38,7 @@ func NewAuditWriter(w io.Writer, format string) (*AuditWriter, error) {
 		return a, err
 	case "csv":
 		a.csv = csv.NewWriter(w)
-		return a, a.csv.Write([]string{"commit", "commit_time", "pr", "status", "path", "old_path", "kind", "id", "author_name", "author_email", "author_time", "committer_name", "field", "old", "new"})
+		return a, a.csv.Write([]string{"commit", "commit_time", "pr", "status", "path", "old_path", "kind", "id", "author_name", "author_email", "author_time", "committer_name", "signature", "signature_status", "signer", "field", "old", "new"})
 	case "markdown":
 		_, err := io.WriteString(w, "| When | Commit | PR | Record | Change | Author | Fields |\n|---|---|---|---|---|---|---|\n")
 		return a, err
@@ -74,7 +74,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		}
 		return json.NewEncoder(w).Encode(a.withAttestation(e))
 	case "csv":
-		base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName}
+		base := []string{e.Commit, e.CommitTime.UTC().Format(time.RFC3339), prString(e.PR), e.Status, e.Path, e.OldPath, e.Kind, e.ID, e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName, e.Signature, e.SignatureStatus, e.Signer}
 		if len(e.Changes) == 0 {
 			if err := a.csv.Write(append(base, "", "", "")); err != nil {
 				return err
@@ -94,6 +94,9 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		if e.Note != "" {
 			fields = append(fields, e.Note)
 		}
+		if sig := signatureText(e); sig != "" {
+			fields = append(fields, strings.TrimPrefix(sig, "; "))
+		}
 		fields = append(fields, a.attestationLines(e)...)
 		_, err := fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s | %s | %s |\n",
 			e.CommitTime.UTC().Format("2006-01-02 15:04"), e.Commit[:12], prString(e.PR), mdCell(recordName(e)),
@@ -105,7 +108,7 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 		pr = fmt.Sprintf(" (#%d)", *e.PR)
 	}
 	fmt.Fprintf(w, "%s %s %s %s%s\n", e.Commit[:12], e.CommitTime.UTC().Format("2006-01-02 15:04"), statusWord(e), recordName(e), pr)
-	fmt.Fprintf(w, "    author %s <%s>, %s; committed by %s\n", e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName)
+	fmt.Fprintf(w, "    author %s <%s>, %s; committed by %s%s\n", e.AuthorName, e.AuthorEmail, e.AuthorTime.UTC().Format(time.RFC3339), e.CommitterName, signatureText(e))
 	fmt.Fprintf(w, "    %s\n", e.Subject)
 	for _, c := range e.Changes {
 		fmt.Fprintf(w, "    %s: %s -> %s\n", c.Path, textValue(c.Old), textValue(c.New))
@@ -115,6 +118,25 @@ func (a *AuditWriter) Write(e audit.Entry) error {
 	}
 	a.writeAttestationText(w, e)
 	return nil
+}
+
+// signatureText describes a commit's signature for the text trail: its
+// kind and, when checked, the verdict.
+func signatureText(e audit.Entry) string {
+	if e.Signature == "" {
+		return ""
+	}
+	s := "; signed (" + e.Signature
+	if e.SignatureStatus != "" {
+		s += ", " + e.SignatureStatus
+		if e.Signer != "" {
+			s += " by " + e.Signer
+		}
+		if e.SignatureNote != "" {
+			s += ": " + e.SignatureNote
+		}
+	}
+	return s + ")"
 }
 
 // Close ends the trail.

@@ -63,6 +63,18 @@ func appendEntryJSON(b []byte, e *audit.Entry) ([]byte, bool) {
 		b = append(b, `,"signature":`...)
 		b = appendJSONString(b, e.Signature)
 	}
+	if e.SignatureStatus != "" {
+		b = append(b, `,"signature_status":`...)
+		b = appendJSONString(b, e.SignatureStatus)
+	}
+	if e.Signer != "" {
+		b = append(b, `,"signer":`...)
+		b = appendJSONString(b, e.Signer)
+	}
+	if e.SignatureNote != "" {
+		b = append(b, `,"signature_note":`...)
+		b = appendJSONString(b, e.SignatureNote)
+	}
 	b = append(b, `,"changes":`...)
 	if e.Changes == nil {
 		b = append(b, "null"...)
