@@ -161,10 +161,12 @@ func TestHistoryCacheDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, damage := range map[string]func([]byte) []byte{
-		"a flipped byte":  func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b },
-		"truncated":       func(b []byte) []byte { return b[:len(b)-20] },
-		"another version": func(b []byte) []byte { return append([]byte("smsctl history cache 0\n"), b[len(historyCacheMagic):]...) },
-		"empty":           func(b []byte) []byte { return nil },
+		"a flipped byte": func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b },
+		"truncated":      func(b []byte) []byte { return b[:len(b)-20] },
+		"another version": func(b []byte) []byte {
+			return append([]byte("smsctl history cache 0\n"), b[len(historyCacheMagic):]...)
+		},
+		"empty": func(b []byte) []byte { return nil },
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := os.WriteFile(cacheFile(dir), damage(bytes.Clone(good)), 0o644); err != nil {
