@@ -66,6 +66,7 @@ type diffCache struct {
 	// scratch holds the key being looked up, so a lookup allocates nothing.
 	scratch []byte
 	path    string
+	hits    int // records found in data
 }
 
 // key writes the cache key of a file change into the cache's scratch
@@ -169,6 +170,7 @@ func (c *diffCache) get(fc gitrepo.FileChange) (diffResult, bool) {
 	}
 	if ok {
 		c.cursor = end
+		c.hits++
 		if c.added != nil {
 			c.order = append(c.order, c.data[pos:end])
 		}
@@ -275,8 +277,13 @@ func appendString(dst []byte, s string) []byte {
 // save writes the cache, if anything was added: first the records this run
 // used, in the order it used them, then the others, so the next run over
 // the same history reads the file front to back.
+//
+// A run that added nothing writes the cache again only when it read most
+// of it out of order (a cache an older version or another selection
+// wrote): a run over a few records leaves the order to the full runs.
 func (c *diffCache) save(repo *gitrepo.Repo) error {
-	if len(c.added) == 0 {
+	reordered := c.index != nil && c.hits > 0 && c.hits*2 >= c.count
+	if len(c.added) == 0 && !reordered {
 		return nil
 	}
 	if c.data != nil && c.index == nil {

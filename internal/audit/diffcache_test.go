@@ -131,6 +131,39 @@ func TestDiffCacheSavesInOrderOfUse(t *testing.T) {
 	}
 }
 
+// A full run that read a cache out of order writes it again in its order;
+// a run over a few records does not.
+func TestDiffCacheReorders(t *testing.T) {
+	repo, dir := emptyRepo(t)
+	fill(t, repo, dir, 1, 2, 3, 4, 5, 6)
+	path := filepath.Join(dir, diffCacheFile)
+	before, _ := os.ReadFile(path)
+
+	c := load(t, dir)
+	expectHit(t, c, 5)
+	if err := c.save(repo); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("a run over one record rewrote the cache")
+	}
+
+	c = load(t, dir)
+	for _, i := range []int{6, 5, 4, 3} {
+		expectHit(t, c, i)
+	}
+	if err := c.save(repo); err != nil {
+		t.Fatal(err)
+	}
+	c = load(t, dir)
+	for _, i := range []int{6, 5, 4, 3, 1, 2} {
+		expectHit(t, c, i)
+	}
+	if c.index != nil {
+		t.Error("the cache was not written in the order of the run that read most of it")
+	}
+}
+
 // Nothing added, nothing written.
 func TestDiffCacheUnchangedIsNotWritten(t *testing.T) {
 	repo, dir := emptyRepo(t)
