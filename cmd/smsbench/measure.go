@@ -154,8 +154,8 @@ type command struct {
 	// commands whose output is large and not looked at: keeping it would
 	// grow smsbench and, with it, the RSS floor of the commands after.
 	discard bool
-	// digest keeps only the SHA-256 of stdout (in stats.digest), for
-	// large outputs that two commands must print alike.
+	// digest makes runOnce return the SHA-256 of stdout (in hex) instead
+	// of stdout, for large outputs that two commands must print alike.
 	digest bool
 	// before runs ahead of each run, untimed: it sets the stage, such as
 	// deleting a cache for a cold run.
@@ -176,7 +176,6 @@ type stats struct {
 	peakKB int64         // maximum of the runs' peak RSS, in kilobytes
 	stdout string        // of the last run
 	exit   int           // exit code of the last run
-	digest string        // SHA-256 of the last run's stdout, when command.digest
 }
 
 func (s stats) seconds() float64 { return s.best.Seconds() }
@@ -208,9 +207,6 @@ func compare(ctx context.Context, runs int, cmds ...command) ([]stats, error) {
 			}
 			s.peakKB = max(s.peakKB, rss)
 			s.stdout, s.exit = stdout, exit
-			if c.digest {
-				s.stdout, s.digest = "", stdout
-			}
 		}
 	}
 	fmt.Fprintf(os.Stderr, "%-4s  %-8s  %9s  %9s\n", "", "", "best", "peak")
