@@ -5,7 +5,6 @@
 package audit
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -79,9 +78,6 @@ type Entry struct {
 	// record, or one that did not parse).
 	Note string `json:"note,omitempty"`
 }
-
-// ErrNoMatch is returned when the selection names nothing that ever existed.
-var ErrNoMatch = errors.New("no commit changed what the selection names")
 
 // Log returns the trail, newest first.
 func Log(repo *gitrepo.Repo, opts Options) ([]Entry, error) {

@@ -130,7 +130,11 @@ each cached commit against its hash) and can be deleted at any time;
 			if aw.Attestations, err = attestations(env, repo); err != nil {
 				return err
 			}
-			err = audit.Each(repo, opts, aw.Write)
+			entries := 0
+			err = audit.Each(repo, opts, func(e audit.Entry) error {
+				entries++
+				return aw.Write(e)
+			})
 			endProgress(env, opts.Progress)
 			if err != nil {
 				out.Flush()
@@ -142,7 +146,13 @@ each cached commit against its hash) and can be deleted at any time;
 			if err := aw.Close(); err != nil {
 				return err
 			}
-			return out.Flush()
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			if entries == 0 {
+				fmt.Fprintln(env.Stderr, "smsctl: no commit in the history read changed what the selection names; check the ID, --kind, --paths and the dates")
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
