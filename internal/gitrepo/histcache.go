@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/smsctl/smsctl/internal/atomicfile"
 )
 
 // The history cache keeps what a first-parent walk computed — each commit
@@ -306,24 +308,7 @@ func saveHistoryCache(dir string, old *historyCache, keep int, fresh [][]byte) e
 // writeFileAtomic writes dir/name through a temporary file in dir and a
 // rename, creating dir if needed.
 func writeFileAtomic(dir, name string, data []byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, name+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.Write(filepath.Join(dir, name), data, atomicfile.Options{})
 }
 
 // WriteCacheFile writes name in the repository's cache folder atomically,

@@ -16,6 +16,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/smsctl/smsctl/internal/atomicfile"
 	"github.com/smsctl/smsctl/schema"
 )
 
@@ -249,39 +250,5 @@ func WriteFiles(dir string, files map[string][]byte) error {
 // into place, so a reader never sees half a file. Unless replace is set, an
 // existing file is an error.
 func WriteFileAtomic(path string, data []byte, replace bool) error {
-	if !replace {
-		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("%s already exists; not overwritten", path)
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if !replace {
-		// Link fails if the name appeared since the check above.
-		if err := os.Link(tmp.Name(), path); err != nil {
-			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%s already exists; not overwritten", path)
-			}
-			return os.Rename(tmp.Name(), path)
-		}
-		return nil
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, data, atomicfile.Options{NoReplace: !replace, Perm: 0o644})
 }
