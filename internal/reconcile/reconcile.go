@@ -26,6 +26,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/smsctl/smsctl/internal/atomicfile"
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/finding"
 	"github.com/smsctl/smsctl/internal/gitrepo"
@@ -392,38 +393,13 @@ func short(d string) string {
 // content whose digest is want.
 func writeAtomic(dir, name string, data []byte, want string) error {
 	full := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(full); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".smsctl-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	cur, err := os.ReadFile(full)
-	if got := digestOrEmpty(cur, err); got != want {
-		return fmt.Errorf("%s: %w (between reading and writing it); not overwritten", name, ErrChangedOnDisk)
-	}
-	return os.Rename(tmp.Name(), full)
+	return atomicfile.Write(full, data, atomicfile.Options{Sync: true, Check: func() error {
+		cur, err := os.ReadFile(full)
+		if got := digestOrEmpty(cur, err); got != want {
+			return fmt.Errorf("%s: %w (between reading and writing it); not overwritten", name, ErrChangedOnDisk)
+		}
+		return nil
+	}})
 }
 
 // jsonValue encodes v for Change.Old and Change.New.
