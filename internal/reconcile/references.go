@@ -85,25 +85,31 @@ func listLen(data []byte, path []string) int {
 	return len(l)
 }
 
+// fate is what became of a record file the history deleted or renamed.
+type fate struct {
+	why     string
+	renamed string // the new ID, for a rename
+}
+
 // deletions maps each record file that the history deleted or renamed to
 // what became of it.
-func deletions(in *Input) (map[string]string, error) {
-	out := map[string]string{}
+func deletions(in *Input) (map[string]fate, error) {
+	out := map[string]fate{}
 	if in.Repo == nil {
 		return out, nil
 	}
 	err := in.Repo.History(gitrepo.HistoryOptions{Sub: in.Sub, Renames: true}, func(c *gitrepo.HistoryCommit) error {
 		for _, fc := range c.Changes {
-			var what string
+			var what fate
 			switch fc.Status {
 			case 'D':
-				what = fmt.Sprintf("was deleted in %s %q", c.Hash[:12], c.Subject)
+				what.why = fmt.Sprintf("was deleted in %s %q", c.Hash[:12], c.Subject)
 			case 'R':
 				if k, id, ok := records.ParsePath(fc.Path); ok {
-					what = fmt.Sprintf("was renamed to %s %s in %s %q", k.Name, id, c.Hash[:12], c.Subject)
+					what = fate{why: fmt.Sprintf("was renamed to %s %s in %s %q", k.Name, id, c.Hash[:12], c.Subject), renamed: id}
 				}
 			}
-			if _, seen := out[fc.OldPath]; what != "" && !seen {
+			if _, seen := out[fc.OldPath]; what.why != "" && !seen {
 				out[fc.OldPath] = what // newest first: keep the latest fate
 			}
 		}
@@ -119,7 +125,7 @@ func reconcileReferences(_ context.Context, in *Input) ([]Change, []Report, erro
 	for _, r := range in.Records.Records {
 		byKey[r.Key()] = r
 	}
-	var gone map[string]string
+	var gone map[string]fate
 	var out []Change
 	var reps []Report
 	for _, r := range in.Records.Records {
@@ -133,7 +139,7 @@ func reconcileReferences(_ context.Context, in *Input) ([]Change, []Report, erro
 				continue // keys of sms.cue and "any": validate checks them
 			}
 			target := byKey[k.Name+"/"+ref.ID]
-			var why string
+			var why, renamed string
 			switch {
 			case target != nil:
 				if why = retiredWhy(target); why == "" {
@@ -151,13 +157,14 @@ func reconcileReferences(_ context.Context, in *Input) ([]Change, []Report, erro
 				}
 				why = "does not exist"
 				if what, ok := gone[k.PathFor(ref.ID)]; ok {
-					why = what
+					why, renamed = what.why, what.renamed
 				}
 			}
 			path, index := splitRefPath(ref.Path)
 			msg := fmt.Sprintf("%s names %s %s, which %s", ref.Path, k.Name, ref.ID, why)
 			listPath := strings.Join(path, ".")
-			if target != nil && index >= 0 && listLen(r.Data, path)-removed[listPath] > 1 {
+			droppable := target != nil || strings.HasPrefix(why, "was deleted")
+			if droppable && index >= 0 && listLen(r.Data, path)-removed[listPath] > 1 {
 				removed[listPath]++
 				out = append(out, Change{File: r.File, Record: r.Key(), Field: listPath, Old: jsonValue(ref.ID),
 					Evidence: fmt.Sprintf("%s %s", k.Name, ref.ID) + " " + why,
@@ -165,8 +172,8 @@ func reconcileReferences(_ context.Context, in *Input) ([]Change, []Report, erro
 				continue
 			}
 			fix := fmt.Sprintf("replace %s with a live %s, or retire %s too", ref.ID, k.Name, r.Key())
-			if strings.HasPrefix(why, "was renamed to ") {
-				fix = "name the record it " + strings.TrimPrefix(why, "was ") + " instead"
+			if renamed != "" {
+				fix = fmt.Sprintf("name %s %s instead", k.Name, renamed)
 			}
 			reps = append(reps, Report{File: r.File, Record: r.Key(), Field: ref.Path, Message: msg, Fix: fix})
 		}
