@@ -49,9 +49,10 @@ func newAuditCmd(env *Env, g *globals) *cobra.Command {
 		Use:   "audit",
 		Short: "Read the SMS's Git history for auditors",
 		Example: `  smsctl audit log CHG-2026-0007
-  smsctl audit log --kind change --since 2026-01-01 -o csv > changes.csv`,
+  smsctl audit log --kind change --since 2026-01-01 -o csv > changes.csv
+  smsctl audit checkpoint && smsctl audit verify --since 2026-01-01`,
 	}
-	cmd.AddCommand(newAuditLogCmd(env, g))
+	cmd.AddCommand(newAuditLogCmd(env, g), newAuditVerifyCmd(env, g), newAuditCheckpointCmd(env, g))
 	return cmd
 }
 

@@ -70,8 +70,12 @@ func (h *History) WriteAttestations(repo *gitrepo.Repo, ghRepo string) error {
 			}
 			for _, a := range c.Approvals {
 				gh := login(a.By)
-				if gh == "" {
-					continue // no GitHub account: no review on GitHub
+				if gh == "" || a.By == m.step.author {
+					// No GitHub account, no review on GitHub; and GitHub
+					// does not let a pull request's author review it (a
+					// pull request of several records may hold one the
+					// author approved as someone else's change).
+					continue
 				}
 				at, ok := parseWhen(a.At)
 				if !ok || at.After(m.at) {

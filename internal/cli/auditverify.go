@@ -1,0 +1,339 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/attest"
+	"github.com/smsctl/smsctl/internal/auditctl"
+	"github.com/smsctl/smsctl/internal/github"
+	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/policy"
+	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/render"
+)
+
+// verifyRules are the policies whose findings on a merged pull request's
+// changes mean its approvals did not satisfy the policies in force.
+var verifyRules = []string{"change.approval", "change.cab_approval", "change.segregation"}
+
+func newAuditVerifyCmd(env *Env, g *globals) *cobra.Command {
+	var since, until, output, rev string
+	var gh githubFlags
+	cmd := &cobra.Command{
+		Use:   "verify [--since DATE] [--until DATE]",
+		Short: "Check the controls on every main-line commit of a period: pull requests, approvals, segregation, signatures, no rewritten history",
+		Long: `Verify walks the first-parent line of --rev (default HEAD) and checks, for
+every commit of the period that changed records (record files, sms.cue or
+policies/*.rego):
+
+  verify.pull_request  it came through a pull request: a merge commit of two
+                       parents ("Merge pull request #N from ...") or a squash
+                       merge of one ("Title (#N)"); the repository's root
+                       commit, which no pull request can precede, is exempt
+  verify.evidence      a pull request that brought change records has
+                       approval evidence: the note smsctl attest keeps under
+                       refs/notes/smsctl, or, when GITHUB_TOKEN (or GH_TOKEN)
+                       is set and there is no note, the pull request read
+                       from GitHub; the evidence is about this commit
+  verify.approval      the approvals satisfied the policies in force then:
+                       the records at the commit are judged with the
+                       policies and waivers of its first parent and the
+                       evidence's reviews (rules change.approval and
+                       change.cab_approval); a gate that failed at merge
+  verify.segregation   no approval by the change's requester or implementer
+                       (change.segregation), nor by the pull request's author
+  verify.signature     the commit is signed when sms.cue at its parent sets
+                       change_management.require_signed_commits (the kind of
+                       signature is reported; it is not verified here)
+  verify.history       every commit recorded by a checkpoint (smsctl audit
+                       checkpoint, under refs/notes/smsctl-checkpoints) is
+                       still on the main line at its place, and the
+                       checkpoint's SHA-256 hash chain matches
+
+Pull requests that brought no change record and have no evidence are
+counted, not reported: the policies require no approval of them. Findings
+name the commit (and pull request). Fetch the notes of a fresh clone with
+  git fetch origin 'refs/notes/smsctl*:refs/notes/smsctl*'
+
+Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
+		Example: `  smsctl audit verify
+  smsctl audit verify --since 2026-01-01 --until 2026-06-30 -o markdown > verify.md
+  smsctl audit verify -o json | jq '.findings[] | select(.rule == "verify.history")'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := verifyOptions(env, g, since, until, rev, &gh)
+			if err != nil {
+				return err
+			}
+			rep, err := runVerify(env, g, opts)
+			if err != nil {
+				return err
+			}
+			if err := render.WriteVerify(env.Stdout, output, rep); err != nil {
+				return err
+			}
+			if len(rep.Findings) > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&since, "since", "", "commits made on or after `DATE` (RFC 3339 or YYYY-MM-DD)")
+	f.StringVar(&until, "until", "", "commits made on or before `DATE`")
+	f.StringVar(&rev, "rev", "", "the main line's head `REV` (default HEAD)")
+	gh.add(cmd)
+	outputFlag(cmd, &output, render.VerifyFormats...)
+	return cmd
+}
+
+type verifyRun struct {
+	opts auditctl.VerifyOptions
+	gh   *githubFlags
+}
+
+func verifyOptions(env *Env, g *globals, since, until, rev string, gh *githubFlags) (*verifyRun, error) {
+	v := &verifyRun{gh: gh}
+	var err error
+	if v.opts.Since, err = parseWhen("since", since, false); err != nil {
+		return nil, err
+	}
+	if v.opts.Until, err = parseWhen("until", until, true); err != nil {
+		return nil, err
+	}
+	v.opts.Rev = rev
+	return v, nil
+}
+
+// runVerify opens the repository, reads the evidence and checkpoints, and
+// verifies.
+func runVerify(env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, error) {
+	ctx := context.Background()
+	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
+	repo, sub, err := openHistory(env, g)
+	if err != nil {
+		return nil, err
+	}
+	if sub == "." {
+		sub = ""
+	}
+	opts := v.opts
+	opts.Sub = sub
+	notes, err := attestations(env, repo)
+	if err != nil {
+		return nil, err
+	}
+	cps, bad, err := auditctl.Checkpoints(repo)
+	if err != nil {
+		return nil, fail(err)
+	}
+	opts.Checkpoints = cps
+	var client *github.Client
+	var ghRepo github.Repo
+	if githubToken(env) != "" {
+		if client, err = githubClient(env); err != nil {
+			return nil, err
+		}
+		if ghRepo, err = v.gh.githubRepo(env, g.repoDir(env)); err != nil {
+			return nil, err
+		}
+	}
+	opts.Evidence = func(c *gitrepo.HistoryCommit) (*attest.Attestation, string, error) {
+		if a := notes[c.Hash]; a != nil {
+			return a, "attestation", nil
+		}
+		if client == nil {
+			return nil, "", nil
+		}
+		pr, err := client.PullRequest(ctx, ghRepo, c.PR)
+		if err != nil {
+			return nil, "", err
+		}
+		merge, err := repo.Resolve(c.Hash)
+		if err != nil {
+			return nil, "", err
+		}
+		a, err := attestation(ctx, env, repo, merge, sub, ghRepo, pr)
+		if err != nil {
+			return nil, "", err
+		}
+		return a, "github", nil
+	}
+	j := &judger{ctx: ctx, repo: repo, sub: sub, engines: map[string]*policy.Engine{}}
+	opts.Judge = j.judge
+	rep, err := auditctl.Verify(repo, opts)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return nil, err
+		}
+		return nil, fail(err)
+	}
+	for _, b := range bad {
+		rep.Findings = append(rep.Findings, auditctl.Finding{Rule: auditctl.RuleHistory, Severity: "error", Message: b.Error()})
+	}
+	return rep, nil
+}
+
+// judger judges merged pull requests with the policies of their base,
+// compiling each distinct set of policies once.
+type judger struct {
+	ctx     context.Context
+	repo    *gitrepo.Repo
+	sub     string
+	engines map[string]*policy.Engine
+}
+
+func (j *judger) load(rev string) (fs.FS, *records.Repository, error) {
+	c, err := j.repo.Resolve(rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	fsys, err := j.repo.FS(c, j.sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := records.Load(fsys, records.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", c.Hash[:12], err)
+	}
+	return fsys, recs, nil
+}
+
+// engine compiles (once per content) the policies of fsys.
+func (j *judger) engine(fsys fs.FS) (*policy.Engine, error) {
+	mods, err := policyModules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	for _, m := range mods {
+		fmt.Fprintf(h, "%s\x00%d\x00", m.Name, len(m.Source))
+		h.Write([]byte(m.Source))
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	if e := j.engines[key]; e != nil {
+		return e, nil
+	}
+	e, err := loadEngine(j.ctx, fsys)
+	if err != nil {
+		return nil, err
+	}
+	j.engines[key] = e
+	return e, nil
+}
+
+func (j *judger) judge(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
+	_, recs, err := j.load(c.Hash)
+	if err != nil {
+		return nil, err
+	}
+	jo := policy.Options{Now: c.Committer.When}
+	policyFS := fs.FS(nil)
+	if len(c.Parents) > 0 {
+		pfs, base, err := j.load(c.Parents[0])
+		if err != nil && !errors.Is(err, records.ErrNotSMS) {
+			return nil, err
+		}
+		if err == nil {
+			policyFS, jo.Waivers, jo.Base = pfs, base, base
+		}
+	}
+	pr := a.PullRequest
+	facts := &policy.PullRequest{
+		Number: pr.Number, Title: pr.Title, Author: pr.Author, AuthorPerson: pr.AuthorPerson,
+		LastPusher: pr.LastPusher, LastPusherPerson: pr.LastPusherPerson, HeadSHA: pr.HeadSHA, BaseRef: pr.BaseRef,
+		Merged: true, Labels: append([]string{}, pr.Labels...), Files: []string{}, Changes: append([]string{}, a.Changes...),
+		Reviews: []policy.Review{},
+	}
+	for _, fc := range c.Changes {
+		facts.Files = append(facts.Files, fc.Path)
+	}
+	for _, r := range a.Reviews {
+		facts.Reviews = append(facts.Reviews, policy.Review{
+			Login: r.Login, Person: r.Person, Roles: append([]string{}, r.Roles...), State: r.State,
+			CommitID: r.CommitID, SubmittedAt: r.SubmittedAt.UTC().Format(time.RFC3339), Dismissed: r.Dismissed,
+		})
+	}
+	jo.PullRequest = facts
+	engine, err := j.engine(policyFS)
+	if err != nil {
+		return nil, err
+	}
+	out, err := engine.Judge(j.ctx, recs, jo)
+	if err != nil {
+		return nil, err
+	}
+	var found []auditctl.JudgeFinding
+	for _, f := range out.Findings {
+		if !slices.Contains(verifyRules, f.Rule) || f.Severity != "error" {
+			continue
+		}
+		kind, id, _ := strings.Cut(f.Record, "/")
+		if kind != "change" || !slices.Contains(a.Changes, id) {
+			continue
+		}
+		found = append(found, auditctl.JudgeFinding{Rule: f.Rule, Record: f.Record, Message: f.Message})
+	}
+	return found, nil
+}
+
+func newAuditCheckpointCmd(env *Env, g *globals) *cobra.Command {
+	var output, rev string
+	cmd := &cobra.Command{
+		Use:   "checkpoint",
+		Short: "Record the main line's head and a SHA-256 hash chain of its commits, for audit verify",
+		Long: `Checkpoint records the first-parent line of --rev (default HEAD) as it stands:
+its head, the number of commits, every commit hash from the root to the
+head, and a SHA-256 hash chain over them (c0 = SHA-256("smsctl-checkpoint"
+NUL h0), ci = SHA-256(c(i-1) hi), hi the 40-character hex hash), as a JSON
+Git note on the head under refs/notes/smsctl-checkpoints. smsctl audit
+verify then reports any checkpointed commit that is no longer on the main
+line (a rewritten or removed commit, a force push) and names it.
+
+Keep the checkpoint where the main branch's writers cannot rewrite it too:
+push the notes ref to a protected remote, or write the printed chain into
+the audit report. Exit codes: 0 recorded, 2 usage, 3 could not run.`,
+		Example: `  smsctl audit checkpoint
+  git push origin refs/notes/smsctl-checkpoints
+  smsctl audit verify`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			repo, _, err := openHistory(env, g)
+			if err != nil {
+				return err
+			}
+			line, err := auditctl.MainLine(repo, rev)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			cp, err := auditctl.NewCheckpoint(line, env.Now())
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			msg := fmt.Sprintf("smsctl audit checkpoint: %s, %d commits\n", cp.Head, cp.Count)
+			if _, err := repo.AddNote(auditctl.CheckpointRef, cp.Head, cp.Marshal(), signatureNow(env), msg); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			if output == "json" {
+				return writeJSON(env, cp)
+			}
+			fmt.Fprintf(env.Stdout, "checkpoint of %s: head %s, %d commits, chain sha256:%s\n", cp.At.Format(time.RFC3339), cp.Head, cp.Count, cp.Chain)
+			fmt.Fprintf(env.Stdout, "written to %s on %s\n", auditctl.CheckpointRef, cp.Head[:12])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&rev, "rev", "", "the main line's head `REV` (default HEAD)")
+	outputFlag(cmd, &output, "text", "json")
+	return cmd
+}
