@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/smsctl/smsctl/internal/attest"
+	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/reconcile"
 	"github.com/smsctl/smsctl/internal/records"
@@ -27,6 +29,7 @@ type reconcileOptions struct {
 	only   []string
 	plan   string
 	output string
+	github githubFlags
 }
 
 func newReconcileCmd(env *Env, g *globals) *cobra.Command {
@@ -105,6 +108,7 @@ Exit codes: 0 nothing to do or written, 1 --check found drift, 2 usage,
 	f.StringVar(&opts.author, "author", "", "the commit's author, `\"NAME <EMAIL>\"`")
 	f.StringSliceVar(&opts.only, "only", nil, "run only the reconciler `NAME` (repeatable)")
 	f.StringVar(&opts.plan, "plan", "", "with --apply: write the plan saved by -o json in `FILE`")
+	opts.github.add(cmd)
 	outputFlag(cmd, &opts.output, "text", "json")
 	return cmd
 }
@@ -167,6 +171,11 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		}
 		if in.Engine, err = loadEngine(ctx, fsys); err != nil {
 			return err
+		}
+		if repo != nil && githubToken(env) != "" {
+			if in.PullRequest, err = forgeApprovals(env, dir, &opts.github, in.Records, in.Sub); err != nil {
+				return err
+			}
 		}
 		if plan, err = reconcile.MakePlan(ctx, in, rs); err != nil {
 			return fail(err)
@@ -239,6 +248,34 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		fmt.Fprintf(env.Stdout, "committed %s as %s <%s>\n", hash[:12], who.Name, who.Email)
 	}
 	return nil
+}
+
+// forgeApprovals asks GitHub for a merged pull request's reviews, as the
+// evidence of a merge no attestation covers: the same reviews attest would
+// record, with the people and roles of the records as they are.
+func forgeApprovals(env *Env, dir string, gf *githubFlags, recs *records.Repository, sub string) (func(context.Context, int) (*attest.Attestation, error), error) {
+	ghRepo, err := gf.githubRepo(env, dir)
+	if err != nil {
+		return nil, err
+	}
+	client, err := githubClient(env)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, number int) (*attest.Attestation, error) {
+		pr, err := client.PullRequest(ctx, ghRepo, number)
+		if errors.Is(err, github.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !pr.Merged {
+			return nil, nil
+		}
+		facts, _ := github.Facts(pr, recs, sub)
+		return attest.Build(ghRepo.String(), pr, facts, nil, 0, "", env.Now(), "smsctl reconcile"), nil
+	}, nil
 }
 
 func summarise(paths []string) string {

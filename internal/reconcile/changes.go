@@ -24,6 +24,9 @@ type merge struct {
 	// edited.
 	Changes []string
 	Att     *attest.Attestation
+	// FromForge is set when Att was fetched from GitHub, not read from a
+	// note.
+	FromForge bool
 }
 
 // changeData is the part of a change record the reconciler reads.
@@ -52,7 +55,7 @@ type approval struct {
 
 // merges reads the pull requests merged on HEAD's first-parent line, oldest
 // first, with the attestation of each merge commit.
-func merges(in *Input) ([]*merge, error) {
+func merges(ctx context.Context, in *Input) ([]*merge, error) {
 	var out []*merge
 	err := in.Repo.History(gitrepo.HistoryOptions{Sub: in.Sub, Cache: true}, func(c *gitrepo.HistoryCommit) error {
 		if c.PR == 0 {
@@ -82,12 +85,55 @@ func merges(in *Input) ([]*merge, error) {
 		return nil, err
 	}
 	slices.Reverse(out)
+	// Merges of change records that no note covers: their approvals from
+	// the forge, when it can be asked.
+	if in.PullRequest != nil {
+		open := openChanges(in.Records)
+		for _, m := range out {
+			if m.Att != nil || !slices.ContainsFunc(m.Changes, func(id string) bool { return open[id] }) {
+				continue // attested, or only changes that are done: no call
+			}
+			a, err := in.PullRequest(ctx, m.PR)
+			if err != nil {
+				return nil, fmt.Errorf("pull request #%d: %w", m.PR, err)
+			}
+			if a == nil || a.PullRequest.MergeCommit != m.Commit {
+				continue // not on GitHub, or another pull request of that number
+			}
+			m.Att, m.FromForge = a, true
+			m.When = a.PullRequest.MergedAt.UTC()
+			for _, id := range a.Changes {
+				if !slices.Contains(m.Changes, id) {
+					m.Changes = append(m.Changes, id)
+				}
+			}
+		}
+	}
 	return out, nil
+}
+
+// openChanges are the changes still to be carried out, whose approvals
+// the forge may add to.
+func openChanges(repo *records.Repository) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range repo.Records {
+		if r.Kind != "change" || r.Data == nil {
+			continue
+		}
+		var d changeData
+		if json.Unmarshal(r.Data, &d) == nil && slices.Contains(openChange, d.Status) {
+			out[r.ID] = true
+		}
+	}
+	return out
 }
 
 func (m *merge) describe() string {
 	s := fmt.Sprintf("pull request #%d merged as %s at %s", m.PR, m.Commit[:12], m.When.Format(time.RFC3339))
-	if m.Att != nil {
+	switch {
+	case m.FromForge:
+		s += " (reviews read from GitHub)"
+	case m.Att != nil:
 		s += " (attested)"
 	}
 	return s
@@ -119,11 +165,11 @@ func statusAt(in *Input, rev, file string) (string, error) {
 
 // reconcileChanges fills change records from the merges that carried and
 // approved them.
-func reconcileChanges(_ context.Context, in *Input) ([]Change, []Report, error) {
+func reconcileChanges(ctx context.Context, in *Input) ([]Change, []Report, error) {
 	if in.Repo == nil {
 		return nil, []Report{{File: ".", Message: "not a Git repository: no history to reconcile changes with", Fix: "run smsctl reconcile in a clone of the SMS repository"}}, nil
 	}
-	ms, err := merges(in)
+	ms, err := merges(ctx, in)
 	if err != nil {
 		return nil, nil, err
 	}
