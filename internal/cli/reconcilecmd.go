@@ -54,6 +54,12 @@ plans the edits that bring them in line. Each reconciler is a named unit
   references  removes a retired or deleted record from the lists of current
               records that name it (when the list keeps an element) and
               reports every other such reference with its fix.
+  sla-summaries
+              writes each agreement's measured attainment of every calendar
+              month that has ended (measured."YYYY-MM": tickets, met,
+              breached, attainment, availability, below_target), as smsctl
+              report sla measures it, and corrects a month whose tickets
+              changed since.
 
 Every edit of a record is judged with the policies first: an edit that
 would give a record a new error finding (a closed record edited, a status
@@ -83,6 +89,7 @@ Exit codes: 0 nothing to do or written, 1 --check found drift, 2 usage,
 
   # one reconciler; a plan saved, reviewed, then applied
   smsctl reconcile --only codeowners
+  smsctl reconcile --only sla-summaries --apply --commit
   smsctl reconcile -o json > plan.json && smsctl reconcile --apply --plan plan.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -134,6 +134,8 @@ func All() []Reconciler {
 			Changes: ".github/CODEOWNERS: the block between smsctl's markers; the rest of the file is kept", run: reconcileCodeowners},
 		{Name: "references", Reads: "every record's references; services and CIs marked retired, people marked inactive; Git history for deleted records",
 			Changes: "lists that name a retired or deleted record lose that element (when the list keeps one); other references are reported with their fix", run: reconcileReferences},
+		{Name: "sla-summaries", Reads: "incidents and requests (their timestamps), agreements and the calendars of sms.cue: the measurement of smsctl report sla",
+			Changes: "agreements/*.cue: measured.\"YYYY-MM\" for each calendar month that ended while the agreement was in force (up to 24 back), added or corrected", run: reconcileSLASummaries},
 	}
 }
 
