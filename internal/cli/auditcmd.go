@@ -52,7 +52,7 @@ func newAuditCmd(env *Env, g *globals) *cobra.Command {
   smsctl audit log --kind change --since 2026-01-01 -o csv > changes.csv
   smsctl audit checkpoint && smsctl audit verify --since 2026-01-01`,
 	}
-	cmd.AddCommand(newAuditLogCmd(env, g), newAuditVerifyCmd(env, g), newAuditCheckpointCmd(env, g), newAuditSampleCmd(env, g), newAuditReadinessCmd(env, g))
+	cmd.AddCommand(newAuditLogCmd(env, g), newAuditVerifyCmd(env, g), newAuditCheckpointCmd(env, g), newAuditSampleCmd(env, g), newAuditReadinessCmd(env, g), newAuditPackCmd(env, g))
 	return cmd
 }
 
