@@ -192,9 +192,33 @@ type judger struct {
 	repo    *gitrepo.Repo
 	sub     string
 	engines map[string]*policy.Engine
+	// loaded keeps the last revisions loaded: one pull request's commit
+	// is often the next one's base.
+	loaded []loadedRev
+}
+
+type loadedRev struct {
+	hash string
+	fsys fs.FS
+	recs *records.Repository
+	err  error
 }
 
 func (j *judger) load(rev string) (fs.FS, *records.Repository, error) {
+	for _, l := range j.loaded {
+		if l.hash == rev {
+			return l.fsys, l.recs, l.err
+		}
+	}
+	fsys, recs, err := j.loadRev(rev)
+	j.loaded = append(j.loaded, loadedRev{rev, fsys, recs, err})
+	if len(j.loaded) > 4 {
+		j.loaded = j.loaded[1:]
+	}
+	return fsys, recs, err
+}
+
+func (j *judger) loadRev(rev string) (fs.FS, *records.Repository, error) {
 	c, err := j.repo.Resolve(rev)
 	if err != nil {
 		return nil, nil, err
