@@ -2,9 +2,11 @@ package render
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +14,7 @@ import (
 )
 
 // VerifyFormats are the outputs of `smsctl audit verify`.
-var VerifyFormats = []string{"text", "json", "markdown"}
+var VerifyFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteVerify writes the outcome of audit verify.
 func WriteVerify(w io.Writer, format string, r *auditctl.VerifyReport) error {
@@ -24,6 +26,10 @@ func WriteVerify(w io.Writer, format string, r *auditctl.VerifyReport) error {
 		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	case "csv":
+		if err := verifyCSV(bw, r); err != nil {
 			return err
 		}
 	case "markdown":
@@ -144,4 +150,28 @@ func listSome(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s, and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// verifyCSV writes one row per commit checked, with its findings, then one
+// row per finding on no commit of the period (a checkpoint's).
+func verifyCSV(w io.Writer, r *auditctl.VerifyReport) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"commit", "when", "form", "pr", "records", "evidence", "approvals", "signature", "signed_required", "ok", "findings"})
+	byCommit := map[string][]string{}
+	for _, f := range r.Findings {
+		byCommit[f.Commit] = append(byCommit[f.Commit], f.Rule+": "+f.Message)
+	}
+	seen := map[string]bool{}
+	for _, c := range r.Commits {
+		seen[c.Commit] = true
+		_ = cw.Write([]string{c.Commit, c.When.UTC().Format(time.RFC3339), c.Form, strconv.Itoa(c.PR), strings.Join(c.Records, " "), c.Evidence,
+			strings.Join(c.Approvals, "; "), c.Signature, strconv.FormatBool(c.SignedRequired), strconv.FormatBool(c.OK), strings.Join(byCommit[c.Commit], "; ")})
+	}
+	for _, f := range r.Findings {
+		if !seen[f.Commit] {
+			_ = cw.Write([]string{f.Commit, "", "", "", "", "", "", "", "", "false", f.Rule + ": " + f.Message})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
