@@ -257,6 +257,7 @@ func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string]
 	if err != nil {
 		return nil, fail(err)
 	}
+	d.SLA = slaReport
 	files := map[string][]byte{}
 	for _, format := range []string{"html", "json", "csv"} {
 		var b bytes.Buffer

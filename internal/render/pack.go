@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smsctl/smsctl/internal/auditctl"
+	"github.com/smsctl/smsctl/internal/sla"
 )
 
 // PackData is what an audit pack holds; index.html shows it and the JSON
@@ -29,6 +30,9 @@ type PackData struct {
 	// SLAFile is the SLA report's page in the pack, SLAPeriod its period.
 	SLAFile   string `json:"sla_file"`
 	SLAPeriod string `json:"sla_period"`
+	// SLA is the report itself (in data/sla.json; index.html shows its
+	// summary).
+	SLA *sla.Report `json:"-"`
 }
 
 // PackRecord is one record, briefly.
@@ -110,6 +114,9 @@ var packPage = template.Must(template.New("pack").Funcs(template.FuncMap{
 	"period":  VerifyPeriod,
 	"date":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"trail":   TrailLine,
+	"pct":     pct,
+	"target":  target,
+	"avail":   availPct,
 	"readySummary": func(r *auditctl.ReadinessReport) string {
 		return ReadinessSummary(r)
 	},
@@ -191,7 +198,11 @@ th{background:#f3f5f8}
 {{end}}</table>
 
 <h2 id="sla">Service levels</h2>
-<p>The service level report for {{.SLAPeriod}}: <a href="{{.SLAFile}}">{{.SLAFile}}</a> (in this pack; its data in <code>data/sla.json</code> and <code>data/sla.csv</code>).</p>
+<p>The service level report for {{.SLAPeriod}}: <a href="{{.SLAFile}}">{{.SLAFile}}</a> (in this pack, with charts, priorities, months and worst cases; its data in <code>data/sla.json</code> and <code>data/sla.csv</code>).</p>
+{{if .SLA}}<table id="sla-summary">
+<tr><th>Agreement</th><th>Type</th><th>Party</th><th>Tickets</th><th>Met</th><th>Breached</th><th>Attainment</th><th>Target</th><th>Availability</th><th>Target</th></tr>
+{{range .SLA.Agreements}}<tr><td{{if .BelowTarget}} class="bad"{{end}}>{{.ID}}</td><td>{{.Type}}</td><td>{{.Party}}</td><td>{{.Total.Tickets}}</td><td>{{.Total.Met}}</td><td>{{.Total.Breached}}</td><td>{{pct .Total.Attainment 1}}</td><td>{{target .AttainmentTarget}}</td><td>{{pct (avail .Availability) 2}}</td><td>{{target .AvailabilityTarget}}</td></tr>
+{{end}}</table>{{end}}
 
 <h2 id="samples">Samples</h2>
 {{range .Samples}}<h3>{{sampleHeading .}}</h3>
