@@ -70,11 +70,14 @@ type CommitCheck struct {
 	// Approvals are the approvals that counted, "person (login) as role,
 	// role".
 	Approvals []string `json:"approvals,omitempty"`
-	// Signature is the commit's signature kind ("" unsigned); it is not
-	// verified here.
-	Signature      string `json:"signature,omitempty"`
-	SignedRequired bool   `json:"signed_required,omitempty"`
-	OK             bool   `json:"ok"`
+	// Signature is the commit's signature kind ("" unsigned);
+	// SignatureStatus the verdict on it when keys were given
+	// (VerifyOptions.VerifySignature): verified, bad, unknown-key,
+	// unchecked.
+	Signature       string `json:"signature,omitempty"`
+	SignatureStatus string `json:"signature_status,omitempty"`
+	SignedRequired  bool   `json:"signed_required,omitempty"`
+	OK              bool   `json:"ok"`
 }
 
 // VerifyReport is the outcome of Verify.
@@ -123,6 +126,10 @@ type VerifyOptions struct {
 	// Since and Until bound the commits checked (committer time; zero:
 	// open). The checkpoints cover the whole line.
 	Since, Until time.Time
+	// VerifySignature, when set, checks signed commits' signatures (as
+	// gitrepo.HistoryOptions.Verify): a bad signature is a finding, and so
+	// is one that is not verified where sms.cue requires signed commits.
+	VerifySignature func(payload, signature string, when time.Time) gitrepo.SignatureCheck
 	// Evidence returns the approval evidence of a pull request merged as
 	// commit c, and where it came from ("attestation", "github"); nil when
 	// there is none.
@@ -165,7 +172,7 @@ func controlled(p string) (string, bool) {
 func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 	sub := strings.Trim(path.Clean("/"+opts.Sub), "/")
 	var line []lineCommit
-	err := repo.History(gitrepo.HistoryOptions{Rev: opts.Rev, Cache: true}, func(c *gitrepo.HistoryCommit) error {
+	err := repo.History(gitrepo.HistoryOptions{Rev: opts.Rev, Cache: true, Verify: opts.VerifySignature}, func(c *gitrepo.HistoryCommit) error {
 		lc := lineCommit{hc: c}
 		for _, fc := range c.Changes {
 			p := fc.Path
@@ -285,6 +292,19 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 		}
 		if inForce && c.Signature == "" {
 			add(RuleSignature, "", fmt.Sprintf("commit %s is not signed, and sms.cue requires signed commits (change_management.require_signed_commits)", short(c.Hash)))
+		}
+		if ch := c.Check; ch != nil {
+			cc.SignatureStatus = ch.Status
+			why := ""
+			if ch.Reason != "" {
+				why = ": " + ch.Reason
+			}
+			switch {
+			case ch.Status == "bad":
+				add(RuleSignature, "", fmt.Sprintf("commit %s has a bad %s signature%s", short(c.Hash), c.Signature, why))
+			case inForce && ch.Status != "verified":
+				add(RuleSignature, "", fmt.Sprintf("commit %s is signed (%s) but its signature is %s%s, and sms.cue requires signed commits", short(c.Hash), c.Signature, ch.Status, why))
+			}
 		}
 		if c.PR > 0 && opts.Evidence != nil {
 			a, source, err := opts.Evidence(c)

@@ -28,6 +28,7 @@ var verifyRules = []string{"change.approval", "change.cab_approval", "change.seg
 
 func newAuditVerifyCmd(env *Env, g *globals) *cobra.Command {
 	var since, until, output, rev string
+	var keyring, allowedSigners string
 	var gh githubFlags
 	cmd := &cobra.Command{
 		Use:   "verify [--since DATE] [--until DATE]",
@@ -53,8 +54,10 @@ policies/*.rego):
   verify.segregation   no approval by the change's requester or implementer
                        (change.segregation), nor by the pull request's author
   verify.signature     the commit is signed when sms.cue at its parent sets
-                       change_management.require_signed_commits (the kind of
-                       signature is reported; it is not verified here)
+                       change_management.require_signed_commits; with
+                       --keyring or --allowed-signers the signatures are
+                       verified as in audit log: a bad one is always a
+                       finding, one not verified is where signing is required
   verify.history       every commit recorded by a checkpoint (smsctl audit
                        checkpoint, under refs/notes/smsctl-checkpoints) is
                        still on the main line at its place, and the
@@ -68,11 +71,15 @@ name the commit (and pull request). Fetch the notes of a fresh clone with
 Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
 		Example: `  smsctl audit verify
   smsctl audit verify --since 2026-01-01 --until 2026-06-30 -o markdown > verify.md
-  smsctl audit verify -o json | jq '.findings[] | select(.rule == "verify.history")'`,
+  smsctl audit verify -o json | jq '.findings[] | select(.rule == "verify.history")'
+  smsctl audit verify --allowed-signers .github/allowed_signers`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := verifyOptions(env, g, since, until, rev, &gh)
 			if err != nil {
+				return err
+			}
+			if opts.opts.VerifySignature, err = signatureVerifier(env, g, keyring, allowedSigners); err != nil {
 				return err
 			}
 			rep, err := runVerify(env, g, opts)
@@ -92,6 +99,8 @@ Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
 	f.StringVar(&since, "since", "", "commits made on or after `DATE` (RFC 3339 or YYYY-MM-DD)")
 	f.StringVar(&until, "until", "", "commits made on or before `DATE`")
 	f.StringVar(&rev, "rev", "", "the main line's head `REV` (default HEAD)")
+	f.StringVar(&keyring, "keyring", "", "verify OpenPGP-signed commits against the public keys in `FILE`")
+	f.StringVar(&allowedSigners, "allowed-signers", "", "verify SSH-signed commits against `FILE` (ssh-keygen's allowed-signers format)")
 	gh.add(cmd)
 	outputFlag(cmd, &output, render.VerifyFormats...)
 	return cmd
