@@ -1,9 +1,7 @@
 package render
 
 import (
-	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,35 +15,24 @@ var ReadinessFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteReadiness writes the clause matrix.
 func WriteReadiness(w io.Writer, format string, r *auditctl.ReadinessReport) error {
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "text":
-		for _, c := range r.Clauses {
-			fmt.Fprintf(bw, "%-12s %-8s %s: %s\n", c.Clause, c.Status, c.Title, c.Reason)
-			fmt.Fprintf(bw, "%-12s %-8s %s; %s\n", "", "", strings.Join(c.Evidence, ", "), freshness(c))
-		}
-		fmt.Fprintln(bw, ReadinessSummary(r))
-	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	case "csv":
-		if err := ReadinessCSV(bw, r); err != nil {
-			return err
-		}
-	case "markdown":
-		fmt.Fprintf(bw, "## Readiness on %s\n\n%s\n\n", r.Now.Format("2006-01-02"), ReadinessSummary(r))
-		fmt.Fprintln(bw, "| Clause | Title | Status | Reason | Evidence | Records | Latest |")
-		fmt.Fprintln(bw, "|---|---|---|---|---|---|---|")
-		for _, c := range r.Clauses {
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %d | %s |\n", c.Clause, c.Title, c.Status, mdCell(c.Reason), mdCell(strings.Join(c.Evidence, ", ")), c.Records, orDash(c.Latest))
-		}
-	default:
-		return fmt.Errorf("unknown output format %q", format)
+	return writeAuditReport(w, format, r, readinessText, ReadinessCSV, readinessMarkdown)
+}
+
+func readinessText(w io.Writer, r *auditctl.ReadinessReport) {
+	for _, c := range r.Clauses {
+		fmt.Fprintf(w, "%-12s %-8s %s: %s\n", c.Clause, c.Status, c.Title, c.Reason)
+		fmt.Fprintf(w, "%-12s %-8s %s; %s\n", "", "", strings.Join(c.Evidence, ", "), freshness(c))
 	}
-	return bw.Flush()
+	fmt.Fprintln(w, ReadinessSummary(r))
+}
+
+func readinessMarkdown(w io.Writer, r *auditctl.ReadinessReport) {
+	fmt.Fprintf(w, "## Readiness on %s\n\n%s\n\n", r.Now.Format("2006-01-02"), ReadinessSummary(r))
+	fmt.Fprintln(w, "| Clause | Title | Status | Reason | Evidence | Records | Latest |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, c := range r.Clauses {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %s |\n", c.Clause, c.Title, c.Status, mdCell(c.Reason), mdCell(strings.Join(c.Evidence, ", ")), c.Records, orDash(c.Latest))
+	}
 }
 
 // freshness says how old a clause's latest evidence is.

@@ -1,9 +1,7 @@
 package render
 
 import (
-	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,26 +16,7 @@ var SampleFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteSample writes a drawn sample.
 func WriteSample(w io.Writer, format string, r *auditctl.SampleReport) error {
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "text":
-		sampleText(bw, r)
-	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	case "csv":
-		if err := SampleCSV(bw, r); err != nil {
-			return err
-		}
-	case "markdown":
-		sampleMarkdown(bw, r)
-	default:
-		return fmt.Errorf("unknown output format %q", format)
-	}
-	return bw.Flush()
+	return writeAuditReport(w, format, r, sampleText, SampleCSV, sampleMarkdown)
 }
 
 // SampleHeading says what was drawn from what.

@@ -1,9 +1,7 @@
 package render
 
 import (
-	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,26 +16,7 @@ var VerifyFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteVerify writes the outcome of audit verify.
 func WriteVerify(w io.Writer, format string, r *auditctl.VerifyReport) error {
-	bw := bufio.NewWriter(w)
-	switch format {
-	case "text":
-		verifyText(bw, r)
-	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	case "csv":
-		if err := verifyCSV(bw, r); err != nil {
-			return err
-		}
-	case "markdown":
-		verifyMarkdown(bw, r)
-	default:
-		return fmt.Errorf("unknown output format %q", format)
-	}
-	return bw.Flush()
+	return writeAuditReport(w, format, r, verifyText, verifyCSV, verifyMarkdown)
 }
 
 // VerifyPeriod is the period line: "2026-01-01 to 2026-06-30", or "the
