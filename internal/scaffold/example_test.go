@@ -71,91 +71,85 @@ func TestAcmeHistoryValidatesAtEveryCommit(t *testing.T) {
 	}
 }
 
-// The plan is deterministic: the same example gives the same commits.
-func TestAcmeHistoryIsReproducible(t *testing.T) {
+// replayAcme writes the acme example, with its replayed history, into a
+// new folder.
+func replayAcme(t *testing.T) (string, *gitrepo.Repo) {
+	t.Helper()
 	ex, err := LookupExample("acme")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var heads []string
+	dir := t.TempDir()
+	if _, err := CreateExample(dir, ex); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, repo
+}
+
+// The plan is deterministic: the same example gives the same commits and
+// the same approval evidence.
+func TestAcmeHistoryIsReproducible(t *testing.T) {
+	var heads, notesRefs []string
 	for range 2 {
-		dir := t.TempDir()
-		if _, err := CreateExample(dir, ex); err != nil {
-			t.Fatal(err)
-		}
-		repo, err := gitrepo.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		dir, repo := replayAcme(t)
 		c, err := repo.Resolve("HEAD")
 		if err != nil {
 			t.Fatal(err)
 		}
 		heads = append(heads, c.Hash)
-	}
-	if heads[0] != heads[1] {
-		t.Errorf("two replays gave heads %s and %s", heads[0], heads[1])
-	}
-}
-
-// The replay keeps approval evidence for every pull request that brought
-// change records, built from the approvals the records hold, and the same
-// evidence on every replay.
-func TestAcmeHistoryAttestsChangePullRequests(t *testing.T) {
-	ex, err := LookupExample("acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var notesRefs []string
-	for range 2 {
-		dir := t.TempDir()
-		if _, err := CreateExample(dir, ex); err != nil {
-			t.Fatal(err)
-		}
-		repo, err := gitrepo.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		notes, err := repo.Notes(gitrepo.NotesRef)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var withChanges, approved, raised int
-		found := false
-		for commit, data := range notes {
-			a, err := attest.Parse(data)
-			if err != nil {
-				t.Fatalf("note on %s: %v", commit, err)
-			}
-			if a.PullRequest.MergeCommit != commit || a.PullRequest.Number == 0 || len(a.Changes) == 0 {
-				t.Errorf("note on %s: pull request %+v, changes %v", commit, a.PullRequest, a.Changes)
-			}
-			withChanges++
-			if len(a.Approvals()) > 0 {
-				approved++
-			} else {
-				raised++
-			}
-			if a.PullRequest.Number == 6 {
-				found = true
-				if a.Changes[0] != "CHG-2025-0001" || len(a.Reviews) != 1 || a.Reviews[0].Person != "priya-shah" || a.Reviews[0].Login != "pshah-acme" || !a.Reviews[0].OnHead {
-					t.Errorf("#6: changes %v, reviews %+v; want CHG-2025-0001 approved by priya-shah (pshah-acme)", a.Changes, a.Reviews)
-				}
-				if a.Verdict.Result != VerdictNotJudged || a.PullRequest.HeadSHA == "" || a.PullRequest.HeadSHA == commit {
-					t.Errorf("#6: verdict %q, head %q", a.Verdict.Result, a.PullRequest.HeadSHA)
-				}
-			}
-		}
-		if !found || approved < 20 || raised < 10 {
-			t.Errorf("%d notes (%d approved, %d raised without approvals), #6 found %v", withChanges, approved, raised, found)
-		}
 		ref, err := exec.Command("git", "-C", dir, "rev-parse", gitrepo.NotesRef).Output()
 		if err != nil {
 			t.Fatal(err)
 		}
 		notesRefs = append(notesRefs, strings.TrimSpace(string(ref)))
 	}
+	if heads[0] != heads[1] {
+		t.Errorf("two replays gave heads %s and %s", heads[0], heads[1])
+	}
 	if notesRefs[0] != notesRefs[1] {
 		t.Errorf("two replays gave notes %s and %s", notesRefs[0], notesRefs[1])
+	}
+}
+
+// The replay keeps approval evidence for every pull request that brought
+// change records, built from the approvals the records hold.
+func TestAcmeHistoryAttestsChangePullRequests(t *testing.T) {
+	_, repo := replayAcme(t)
+	notes, err := repo.Notes(gitrepo.NotesRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var withChanges, approved, raised int
+	found := false
+	for commit, data := range notes {
+		a, err := attest.Parse(data)
+		if err != nil {
+			t.Fatalf("note on %s: %v", commit, err)
+		}
+		if a.PullRequest.MergeCommit != commit || a.PullRequest.Number == 0 || len(a.Changes) == 0 {
+			t.Errorf("note on %s: pull request %+v, changes %v", commit, a.PullRequest, a.Changes)
+		}
+		withChanges++
+		if len(a.Approvals()) > 0 {
+			approved++
+		} else {
+			raised++
+		}
+		if a.PullRequest.Number == 6 {
+			found = true
+			if a.Changes[0] != "CHG-2025-0001" || len(a.Reviews) != 1 || a.Reviews[0].Person != "priya-shah" || a.Reviews[0].Login != "pshah-acme" || !a.Reviews[0].OnHead {
+				t.Errorf("#6: changes %v, reviews %+v; want CHG-2025-0001 approved by priya-shah (pshah-acme)", a.Changes, a.Reviews)
+			}
+			if a.Verdict.Result != VerdictNotJudged || a.PullRequest.HeadSHA == "" || a.PullRequest.HeadSHA == commit {
+				t.Errorf("#6: verdict %q, head %q", a.Verdict.Result, a.PullRequest.HeadSHA)
+			}
+		}
+	}
+	if !found || approved < 20 || raised < 10 {
+		t.Errorf("%d notes (%d approved, %d raised without approvals), #6 found %v", withChanges, approved, raised, found)
 	}
 }
