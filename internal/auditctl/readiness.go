@@ -60,7 +60,12 @@ type recSet struct {
 func (s *recSet) of(kind string) []*records.Record { return s.byKind[kind] }
 
 func (s *recSet) str(r *records.Record, path ...string) string {
-	var v any = s.data[r]
+	return stringAt(s.data[r], path...)
+}
+
+// stringAt is the string at path in a decoded JSON value, "" when there is
+// none.
+func stringAt(v any, path ...string) string {
 	for _, p := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -125,18 +130,7 @@ func Readiness(repo *records.Repository, now time.Time, history *VerifyReport) *
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	}
 	today := now.UTC().Format(time.DateOnly)
-	smsStr := func(path ...string) string {
-		var v any = s.sms
-		for _, p := range path {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return ""
-			}
-			v = m[p]
-		}
-		str, _ := v.(string)
-		return str
-	}
+	smsStr := func(path ...string) string { return stringAt(s.sms, path...) }
 	smsList := func(key string) []any {
 		if s.sms == nil {
 			return nil
