@@ -30,6 +30,33 @@ type Options struct {
 	// PullRequest, when set, is the pull request under judgement: the
 	// change rules judge the changes it touches by its real approvals.
 	PullRequest *PullRequest
+	// Trusted is the revision whose facts judge: the sms.cue settings the
+	// rules read (input.sms), the people and roles that hold authority
+	// (input.trusted) and, unless Waivers is set, the waivers. The judged
+	// repository itself when nil. A pull request's own edits to these
+	// records are judged (Controlled), never used to judge it.
+	Trusted *records.Repository
+	// Controlled lists the controlled records and files the change edits
+	// relative to Base, each with the authority that must approve it
+	// (input.controlled).
+	Controlled []Controlled
+}
+
+// Controlled is one edit of a controlled record or file: what judges
+// changes (sms.cue, policies, people, roles, waivers) may itself change
+// only with the approval of an authority.
+type Controlled struct {
+	// Kind is the record kind ("sms", "person", "role", "waiver", ...) or
+	// "policy" for a Rego file.
+	Kind string `json:"kind"`
+	// ID is the record's ID, or the policy file's path.
+	ID string `json:"id"`
+	// File is the path relative to the SMS repository's root.
+	File string `json:"file"`
+	// Change is "added", "modified" or "deleted".
+	Change string `json:"change"`
+	// Authority is what a role must grant for its holder to approve the edit.
+	Authority string `json:"authority"`
 }
 
 // PullRequest is what the policies see of a pull request: its facts as the
@@ -73,6 +100,7 @@ type Review struct {
 //
 //	{"now": RFC 3339, "today": YYYY-MM-DD, "sms": {...},
 //	 "records": {"<kind>": {"<id>": {...}}, ...},
+//	 "trusted": {"person": {...}, "role": {...}},
 //	 "rules": {"<rule id>": {"title", "clause", "severity"}},
 //	 "measurements": {"sla": {"<agreement id>": [{"period", ...}]}},
 //	 "transitions": [{"kind", "id", "old": {...}|null, "new": {...}|null}],
@@ -83,38 +111,28 @@ type Review struct {
 //
 // Every kind has a key. Records that failed the schema are left out: the
 // schema has already reported them, and rules may rely on its types.
-// transitions and retired are present only when a base is given,
-// pull_request only when a pull request is.
+// sms is the trusted revision's sms.cue (the settings in force) and trusted
+// its people and roles (who holds which authority); records.person and
+// records.role are the judged repository's, judged as data like any
+// record. transitions, retired and controlled are present only when a base
+// is given, pull_request only when a pull request is.
 func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	var b bytes.Buffer
 	now := opts.Now.UTC()
+	trusted := opts.Trusted
+	if trusted == nil {
+		trusted = repo
+	}
 	fmt.Fprintf(&b, `{"now":%q,"today":%q,"sms":`, now.Format(time.RFC3339), now.Format(time.DateOnly))
-	if sms := repo.Lookup(records.SMSKind.Name, "sms"); sms != nil && sms.Valid && sms.Data != nil {
+	if sms := trusted.Lookup(records.SMSKind.Name, "sms"); sms != nil && sms.Valid && sms.Data != nil {
 		b.Write(sms.Data)
 	} else {
 		b.WriteString("{}")
 	}
 	b.WriteString(`,"records":{`)
-	byKind := map[string][]*records.Record{}
-	for _, r := range repo.Records {
-		if r.Valid && r.Data != nil {
-			byKind[r.Kind] = append(byKind[r.Kind], r)
-		}
-	}
-	for i, k := range records.Kinds {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%q:{", k.Name)
-		for j, r := range byKind[k.Name] {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "%q:", r.ID)
-			b.Write(r.Data)
-		}
-		b.WriteByte('}')
-	}
+	writeKinds(&b, repo, records.Kinds)
+	b.WriteString(`},"trusted":{`)
+	writeKinds(&b, trusted, trustedKinds)
 	b.WriteString(`},"rules":{`)
 	for i, r := range e.Rules() {
 		if i > 0 {
@@ -150,6 +168,15 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 		}
 		b.WriteByte('}')
 	}
+	if opts.Base != nil {
+		controlled := opts.Controlled
+		if controlled == nil {
+			controlled = []Controlled{}
+		}
+		c, _ := json.Marshal(controlled) // plain strings: cannot fail
+		b.WriteString(`,"controlled":`)
+		b.Write(c)
+	}
 	if opts.PullRequest != nil {
 		pr, _ := json.Marshal(opts.PullRequest) // plain strings and lists: cannot fail
 		b.WriteString(`,"pull_request":`)
@@ -157,6 +184,42 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// trustedKinds are the kinds whose records say who holds which authority.
+var trustedKinds = func() []records.Kind {
+	var out []records.Kind
+	for _, k := range records.Kinds {
+		if k.Name == "person" || k.Name == "role" {
+			out = append(out, k)
+		}
+	}
+	return out
+}()
+
+// writeKinds writes "<kind>": {"<id>": {...}} for each of kinds, the valid
+// records of repo only.
+func writeKinds(b *bytes.Buffer, repo *records.Repository, kinds []records.Kind) {
+	byKind := map[string][]*records.Record{}
+	for _, r := range repo.Records {
+		if r.Valid && r.Data != nil {
+			byKind[r.Kind] = append(byKind[r.Kind], r)
+		}
+	}
+	for i, k := range kinds {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(b, "%q:{", k.Name)
+		for j, r := range byKind[k.Name] {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(b, "%q:", r.ID)
+			b.Write(r.Data)
+		}
+		b.WriteByte('}')
+	}
 }
 
 // writeTransitions writes the records that differ between base and head.
@@ -251,6 +314,9 @@ func (e *Engine) Judge(ctx context.Context, repo *records.Repository, opts Optio
 		return nil, err
 	}
 	waivers := opts.Waivers
+	if waivers == nil {
+		waivers = opts.Trusted
+	}
 	if waivers == nil {
 		waivers = repo
 	}

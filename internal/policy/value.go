@@ -55,6 +55,35 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 	for _, k := range records.Kinds {
 		recs = append(recs, [2]*ast.Term{ast.StringTerm(k.Name), ast.ObjectTerm(kinds[k.Name]...)})
 	}
+	// What judges: the trusted revision's settings, people and roles (the
+	// judged repository's own when no other is given).
+	trustedKindsTerm := func(kinds map[string][][2]*ast.Term) *ast.Term {
+		items := make([][2]*ast.Term, 0, len(trustedKinds))
+		for _, k := range trustedKinds {
+			items = append(items, [2]*ast.Term{ast.StringTerm(k.Name), ast.ObjectTerm(kinds[k.Name]...)})
+		}
+		return ast.ObjectTerm(items...)
+	}
+	trusted := trustedKindsTerm(kinds)
+	if opts.Trusted != nil && opts.Trusted != repo {
+		sms = ast.ObjectTerm()
+		tkinds := map[string][][2]*ast.Term{}
+		for _, r := range opts.Trusted.Records {
+			if !r.Valid || r.Data == nil || (r.Kind != records.SMSKind.Name && r.Kind != "person" && r.Kind != "role") {
+				continue
+			}
+			t, err := jsonTerm(r.Data)
+			if err != nil {
+				return nil, fmt.Errorf("trusted %s: %w", r.File, err)
+			}
+			if r.Kind == records.SMSKind.Name {
+				sms = t
+				continue
+			}
+			tkinds[r.Kind] = append(tkinds[r.Kind], [2]*ast.Term{ast.StringTerm(r.ID), t})
+		}
+		trusted = trustedKindsTerm(tkinds)
+	}
 	rules := make([][2]*ast.Term, 0, len(e.rules))
 	for _, r := range e.Rules() {
 		rules = append(rules, [2]*ast.Term{ast.StringTerm(r.ID), ast.ObjectTerm(
@@ -69,6 +98,7 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		ast.Item(ast.StringTerm("today"), ast.StringTerm(now.Format(time.DateOnly))),
 		ast.Item(ast.StringTerm("sms"), sms),
 		ast.Item(ast.StringTerm("records"), ast.ObjectTerm(recs...)),
+		ast.Item(ast.StringTerm("trusted"), trusted),
 		ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
 	}
 	m, err := jsonTerm(measurements(repo, opts.Now))
@@ -88,6 +118,13 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		b.WriteString(`,"retired":`)
 		retired, _ := json.Marshal(retiredSet(opts.Retired))
 		b.Write(retired)
+		controlled := opts.Controlled
+		if controlled == nil {
+			controlled = []Controlled{}
+		}
+		c, _ := json.Marshal(controlled)
+		b.WriteString(`,"controlled":`)
+		b.Write(c)
 		b.WriteByte('}')
 		extra, err := ast.ValueFromReader(&b)
 		if err != nil {

@@ -35,13 +35,10 @@ import data.smsctl.lib
 
 past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", "failed"}
 
-# holds is true when a person holds the named role.
-holds(person, role) if role in input.records.person[person].roles
-
 authorised(a) if {
 	a.decision == "approved"
-	holds(a.by, a.role)
-	"approve-normal-change" in input.records.role[a.role].authorities
+	lib.holds(a.by, a.role)
+	lib.role_grants(a.role, "approve-normal-change")
 }
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
@@ -93,7 +90,7 @@ any_authorised(c) if {
 deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("approvals[%d].role", [i])} if {
 	some id, c in input.records.change
 	some i, a in c.approvals
-	not holds(a.by, a.role)
+	not lib.holds(a.by, a.role)
 	msg := sprintf(
 		"change %s: the %s decision by %s (approvals[%d]) is recorded in role %s, which %s does not hold",
 		[id, a.decision, a.by, i, a.role, a.by],

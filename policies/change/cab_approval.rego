@@ -29,13 +29,13 @@ past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", 
 
 cab_role(role) if role == input.sms.change_management.cab_role
 
-cab_role(role) if "cab-member" in input.records.role[role].authorities
+cab_role(role) if lib.role_grants(role, "cab-member")
 
 cab_approved(c) if {
 	some a in c.approvals
 	a.decision == "approved"
 	cab_role(a.role)
-	a.role in input.records.person[a.by].roles
+	lib.holds(a.by, a.role)
 }
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {

@@ -57,17 +57,35 @@ interval(name) := input.sms.intervals[name]
 
 interval(name) := "12mo" if not input.sms.intervals[name]
 
+# Who holds which authority comes from the trusted revision (a pull
+# request's base with --policies-from): input.trusted holds its people and
+# roles, so a pull request that edits people/ or roles/ is judged by the
+# people and roles it edits, never with them. input.records.person and
+# input.records.role are the judged revision's, data like any record.
+# A hand-made input without input.trusted (a rule's unit test) falls back
+# to input.records; smsctl always fills input.trusted.
+people := input.trusted.person
+
+people := input.records.person if not input.trusted
+
+roles := input.trusted.role
+
+roles := input.records.role if not input.trusted
+
 # roles_of is the set of roles a person holds.
-roles_of(person) := {r | some r in input.records.person[person].roles}
+roles_of(person) := {r | some r in people[person].roles}
+
+# holds is true when a person holds the named role.
+holds(person, role) if role in people[person].roles
 
 # may is true when a person holds a role that grants an authority.
 may(person, authority) if {
-	some r in input.records.person[person].roles
-	authority in input.records.role[r].authorities
+	some r in people[person].roles
+	authority in roles[r].authorities
 }
 
 # role_grants is true when a role grants an authority.
-role_grants(role, authority) if authority in input.records.role[role].authorities
+role_grants(role, authority) if authority in roles[role].authorities
 
 # Pull requests. With `smsctl validate --pr N`, input.pull_request holds the
 # pull request under judgement: its author, last pusher, head commit, the
@@ -98,9 +116,9 @@ review_problem(r) := "it was dismissed" if {
 } else := "no person record has this GitHub login" if {
 	not r.person
 } else := sprintf("%s is a team, not a person", [r.person]) if {
-	input.records.person[r.person].type == "team"
+	people[r.person].type == "team"
 } else := sprintf("%s is no longer active", [r.person]) if {
-	input.records.person[r.person].active == false
+	people[r.person].active == false
 } else := "a later review by the same reviewer requests changes" if {
 	some later in input.pull_request.reviews
 	later.login == r.login
