@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/smsctl/smsctl/internal/attest"
+	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
-	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 type attestOptions struct {
@@ -72,7 +72,7 @@ stopped), 2 usage, 3 could not run (nothing written).`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return attestRun(opts, g.repoDir(env))
+			return attestRun(cmd.Context(), opts, g.repoDir(env))
 		},
 	}
 	f := cmd.Flags()
@@ -85,21 +85,16 @@ stopped), 2 usage, 3 could not run (nothing written).`,
 	return cmd
 }
 
-func attestRun(opts *attestOptions, dir string) error {
+func attestRun(ctx context.Context, opts *attestOptions, dir string) error {
 	env := opts.env
-	ctx := context.Background()
-	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
-	repo, err := gitrepo.Open(dir)
+	smsRepo, err := sms.Open(dir)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	sub, err := repo.RelPath(dir)
-	if err != nil {
-		return fail(err)
+	if err := smsRepo.NeedGit(); err != nil {
+		return err
 	}
-	if sub == "." {
-		sub = ""
-	}
+	repo := smsRepo.Git
 	ghRepo, err := opts.github.githubRepo(env, dir)
 	if err != nil {
 		return err
@@ -116,25 +111,25 @@ func attestRun(opts *attestOptions, dir string) error {
 	} else {
 		c, err := repo.Resolve(opts.commit)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		if number, err = client.MergedPullRequest(ctx, ghRepo, c.Hash); err != nil {
-			return fail(err)
+			return err
 		}
 	}
 	pr, err := client.PullRequest(ctx, ghRepo, number)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	if !pr.Merged || pr.MergeCommit == "" {
-		return fail(fmt.Errorf("pull request #%d is not merged: attest records the evidence of a merge", number))
+		return fmt.Errorf("pull request #%d is not merged: attest records the evidence of a merge", number)
 	}
 	merge, err := repo.Resolve(pr.MergeCommit)
 	if err != nil {
-		return fail(fmt.Errorf("pull request #%d: its merge commit %s is not in this clone; fetch it first", number, pr.MergeCommit[:12]))
+		return fmt.Errorf("pull request #%d: its merge commit %s is not in this clone; fetch it first", number, pr.MergeCommit[:12])
 	}
 	cred := gitrepo.Credentials{Token: githubToken(env)}
-	a, err := attestation(ctx, env, repo, merge, sub, ghRepo, pr)
+	a, err := attestation(ctx, env, smsRepo, merge, ghRepo, pr)
 	if err != nil {
 		return err
 	}
@@ -145,11 +140,11 @@ func attestRun(opts *attestOptions, dir string) error {
 	for attempt := 0; ; attempt++ {
 		if opts.push {
 			if err := repo.FetchNotes(opts.remote, gitrepo.NotesRef, cred, attempt > 0); err != nil {
-				return fail(err)
+				return err
 			}
 		}
 		if _, err := repo.AddNote(gitrepo.NotesRef, merge.Hash, a.Marshal(), signatureNow(env), msg); err != nil {
-			return fail(err)
+			return err
 		}
 		if !opts.push {
 			break
@@ -160,7 +155,7 @@ func attestRun(opts *attestOptions, dir string) error {
 			break
 		}
 		if !errors.Is(err, gitrepo.ErrNotesMoved) || attempt == 2 {
-			return fail(fmt.Errorf("the note is written locally, but: %w", err))
+			return fmt.Errorf("the note is written locally, but: %w", err)
 		}
 	}
 	if opts.output == "json" {
@@ -176,61 +171,37 @@ func attestRun(opts *attestOptions, dir string) error {
 	return nil
 }
 
-// attestation judges the merge commit with the policies and waivers of its
-// first parent and the pull request's approvals, and builds the evidence.
-func attestation(ctx context.Context, env *Env, repo *gitrepo.Repo, merge *gitrepo.Commit, sub string, ghRepo github.Repo, pr *github.PullRequest) (*attest.Attestation, error) {
-	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
-	fsys, err := repo.FS(merge, sub)
+// attestation judges the merge commit with the policies, waivers,
+// settings, people and roles of its first parent (the base the gate judged
+// with) and the pull request's approvals, and builds the evidence.
+func attestation(ctx context.Context, env *Env, repo *sms.Repo, merge *gitrepo.Commit, ghRepo github.Repo, pr *github.PullRequest) (*attest.Attestation, error) {
+	head, err := repo.AtCommit(ctx, merge)
 	if err != nil {
-		return nil, fail(err)
+		return nil, fmt.Errorf("merge commit %s: %w", merge.Hash[:12], err)
 	}
-	recs, err := records.Load(fsys, records.Options{})
-	if err != nil {
-		return nil, fail(fmt.Errorf("merge commit %s: %w", merge.Hash[:12], err))
-	}
-	policyFS := fsys
-	jo := policy.Options{Now: env.Now()}
-	if parent, err := repo.Resolve(merge.Hash + "^1"); err == nil {
-		pfs, ferr := repo.FS(parent, sub)
-		base, err := (*records.Repository)(nil), ferr
-		if ferr == nil {
-			base, err = records.Load(pfs, records.Options{})
+	c := gate.Case{Head: head, Now: env.Now()}
+	if merge.NumParents() > 0 {
+		parent, err := repo.Git.Resolve(merge.Hash + "^1")
+		if err != nil {
+			return nil, fmt.Errorf("merge commit %s: its first parent is not in this clone, so the base that judges it cannot be read (fetch the whole history: fetch-depth: 0 in actions/checkout, or git fetch --unshallow): %w", merge.Hash[:12], err)
 		}
-		if ferr == nil && err != nil && !errors.Is(err, records.ErrNotSMS) {
-			return nil, fail(fmt.Errorf("base %s: %w", parent.Hash[:12], err))
-		}
-		if err == nil {
-			policyFS, jo.Waivers, jo.Base = pfs, base, base
-			ever, err := repo.PathsEver(parent, sub)
-			if err != nil {
-				return nil, fail(err)
-			}
-			jo.Retired = map[string][]string{}
-			for p := range ever {
-				if k, id, ok := records.ParsePath(p); ok && base.Lookup(k.Name, id) == nil {
-					jo.Retired[k.Name] = append(jo.Retired[k.Name], id)
-				}
-			}
-			for _, ids := range jo.Retired {
-				slices.Sort(ids)
-			}
+		base, err := repo.AtCommit(ctx, parent)
+		switch {
+		case err == nil:
+			c.Base, c.Trusted = base, base
+		case !errors.Is(err, records.ErrNotSMS):
+			return nil, fmt.Errorf("base %s: %w", parent.Hash[:12], err)
 		}
 	}
-	facts, unknown := github.Facts(pr, recs, sub)
-	if len(unknown) > 0 {
-		fmt.Fprintf(env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count\n", pr.Number, strings.Join(unknown, ", "))
-	}
-	jo.PullRequest = facts
-	engine, err := loadEngine(ctx, policyFS)
+	c.PullRequest, _ = github.Facts(pr, &records.Repository{}, repo.Sub)
+	v, err := gate.Judge(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	out, err := engine.Judge(ctx, recs, jo)
-	if err != nil {
-		return nil, fail(err)
+	if len(v.UnknownLogins) > 0 {
+		fmt.Fprintf(env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count\n", pr.Number, strings.Join(v.UnknownLogins, ", "))
 	}
-	findings := append(recs.Findings, out.Findings...)
-	return attest.Build(ghRepo.String(), pr, facts, findings, len(out.Waived), engine.Digest, env.Now(), "smsctl "+buildVersion().Version), nil
+	return attest.Build(ghRepo.String(), pr, v.PullRequest, v.Findings, len(v.Waived), v.Engine.Digest, env.Now(), "smsctl "+buildVersion().Version), nil
 }
 
 func writeAttestation(env *Env, a *attest.Attestation, pushed string) {
@@ -274,7 +245,7 @@ func reviewerText(r attest.Review) string {
 func attestations(env *Env, repo *gitrepo.Repo) (map[string]*attest.Attestation, error) {
 	notes, err := repo.Notes(gitrepo.NotesRef)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+		return nil, err
 	}
 	out := make(map[string]*attest.Attestation, len(notes))
 	for commit, data := range notes {

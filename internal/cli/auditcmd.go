@@ -35,11 +35,11 @@ func openHistory(env *Env, g *globals) (*gitrepo.Repo, string, error) {
 	dir := g.repoDir(env)
 	repo, err := gitrepo.Open(dir)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, "", err
 	}
 	sub, err := repo.RelPath(dir)
 	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: err}
+		return nil, "", err
 	}
 	return repo, sub, nil
 }
@@ -84,7 +84,7 @@ kind/ID when an ID is used by several kinds.`,
 			}
 			v, err := audit.Show(repo, args[0], rev, t, sub)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			return writeVersion(env, output, v)
 		},

@@ -33,7 +33,7 @@ func signatureVerifier(env *Env, g *globals, keyring, allowed string) (func(payl
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, &exitError{code: ExitError, err: err}
+			return nil, err
 		}
 		return data, nil
 	}
@@ -47,7 +47,7 @@ func signatureVerifier(env *Env, g *globals, keyring, allowed string) (func(payl
 	}
 	v, err := sigcheck.New(keyring, keys, allowed, signers)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+		return nil, err
 	}
 	return func(payload, signature string, when time.Time) gitrepo.SignatureCheck {
 		r := v.Verify(payload, signature, when)
@@ -141,7 +141,7 @@ each cached commit against its hash) and can be deleted at any time;
 				if strings.Contains(err.Error(), "unknown kind") || strings.Contains(err.Error(), "path glob") {
 					return usageErrorf("%v", err)
 				}
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			if err := aw.Close(); err != nil {
 				return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -74,7 +75,7 @@ Exit codes: 0 written (or verified), 1 --verify found differences, 2 usage,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if check {
-				return packVerify(env, g, dir, &gh, output)
+				return packVerify(cmd.Context(), env, g, dir, &gh, output)
 			}
 			at, err := parseNow(env, now)
 			if err != nil {
@@ -95,15 +96,15 @@ Exit codes: 0 written (or verified), 1 --verify found differences, 2 usage,
 			}
 			c, err := repo.Resolve(rev)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			p.Head = c.Hash
-			files, err := buildPack(env, g, p, &gh)
+			files, err := buildPack(cmd.Context(), env, g, p, &gh)
 			if err != nil {
 				return err
 			}
 			if err := pack.Write(dir, files); err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			fmt.Fprintf(env.Stdout, "evidence pack for %s written to %s: %d files, index.html and MANIFEST.sha256\n", packPeriod(p), dir, len(files)+1)
 			return nil
@@ -134,11 +135,10 @@ func str(m map[string]any, key string) string {
 }
 
 // buildPack builds every file of the pack but the manifest.
-func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string][]byte, error) {
-	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
+func buildPack(ctx context.Context, env *Env, g *globals, p packParams, gh *githubFlags) (map[string][]byte, error) {
 	now, err := time.Parse(time.RFC3339, p.Now)
 	if err != nil {
-		return nil, fail(fmt.Errorf("params: now %q: %w", p.Now, err))
+		return nil, fmt.Errorf("params: now %q: %w", p.Now, err)
 	}
 	repo, sub, err := openHistory(env, g)
 	if err != nil {
@@ -155,7 +155,7 @@ func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	verify, err := runVerify(env, g, v)
+	verify, err := runVerify(ctx, env, g, v)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string]
 		return nil
 	})
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	sorted := append([]*records.Record{}, recs.Records...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Key() < sorted[j].Key() })
@@ -255,14 +255,14 @@ func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string]
 	d.SLAPeriod = from.Format(time.DateOnly) + " to " + to.Format(time.DateOnly)
 	slaReport, err := sla.Measure(sla.Load(recs), sla.Options{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), AsOf: now})
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	d.SLA = slaReport
 	files := map[string][]byte{}
 	for _, format := range []string{"html", "json", "csv"} {
 		var b bytes.Buffer
 		if err := render.WriteSLAReport(&b, format, slaReport); err != nil {
-			return nil, fail(err)
+			return nil, err
 		}
 		name := "data/sla." + format
 		if format == "html" {
@@ -272,12 +272,12 @@ func buildPack(env *Env, g *globals, p packParams, gh *githubFlags) (map[string]
 	}
 	index, err := render.PackHTML(d)
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	files["index.html"] = index
 	csvs, err := render.PackCSV(d)
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	for name, data := range csvs {
 		files["data/"+name] = data
@@ -323,10 +323,10 @@ func packTrailEntry(e audit.Entry, a *attest.Attestation) render.PackTrailEntry 
 }
 
 // packVerify checks a pack against its manifest and a rebuild.
-func packVerify(env *Env, g *globals, dir string, gh *githubFlags, output string) error {
+func packVerify(ctx context.Context, env *Env, g *globals, dir string, gh *githubFlags, output string) error {
 	files, err := pack.Read(dir)
 	if err != nil {
-		return &exitError{code: ExitError, err: err}
+		return err
 	}
 	problems := append([]pack.Problem{}, pack.CheckManifest(files)...)
 	var p packParams
@@ -334,7 +334,7 @@ func packVerify(env *Env, g *globals, dir string, gh *githubFlags, output string
 	if err := json.Unmarshal(files["data/params.json"], &p); err != nil || p.Head == "" {
 		problems = append(problems, pack.Problem{Path: "data/params.json", Message: "missing or unreadable: the pack cannot be rebuilt"})
 	} else {
-		again, err := buildPack(env, g, p, gh)
+		again, err := buildPack(ctx, env, g, p, gh)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +43,7 @@ Exit codes: 0 every clause met, 1 a clause partial or missing, 2 usage,
 			if err != nil {
 				return err
 			}
-			rep, err := readiness(env, g, rev, at, &gh)
+			rep, err := readiness(cmd.Context(), env, g, rev, at, &gh)
 			if err != nil {
 				return err
 			}
@@ -65,7 +66,7 @@ Exit codes: 0 every clause met, 1 a clause partial or missing, 2 usage,
 
 // readiness builds the matrix at rev, with audit verify of the history up
 // to rev for clause 7.5.
-func readiness(env *Env, g *globals, rev string, at time.Time, gh *githubFlags) (*auditctl.ReadinessReport, error) {
+func readiness(ctx context.Context, env *Env, g *globals, rev string, at time.Time, gh *githubFlags) (*auditctl.ReadinessReport, error) {
 	repo, sub, err := openHistory(env, g)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func readiness(env *Env, g *globals, rev string, at time.Time, gh *githubFlags) 
 	if err != nil {
 		return nil, err
 	}
-	history, err := runVerify(env, g, v)
+	history, err := runVerify(ctx, env, g, v)
 	if err != nil {
 		return nil, err
 	}

@@ -84,15 +84,15 @@ field), 3 could not run.`,
 func loadAt(repo *gitrepo.Repo, sub, rev string) (*records.Repository, *gitrepo.Commit, error) {
 	c, err := repo.Resolve(rev)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, err
 	}
 	fsys, err := repo.FS(c, sub)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, err
 	}
 	recs, err := records.Load(fsys, records.Options{})
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("%s: %w", rev, err)}
+		return nil, nil, fmt.Errorf("%s: %w", rev, err)
 	}
 	return recs, c, nil
 }
@@ -119,7 +119,7 @@ func drawSample(repo *gitrepo.Repo, sub, rev string, opts auditctl.SampleOptions
 		return nil
 	})
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+		return nil, err
 	}
 	for i := range rep.Records {
 		rep.Records[i].Trail = auditctl.Summarise(byID[rep.Records[i].ID], notes)

@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -15,11 +12,13 @@ import (
 
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/auditctl"
+	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // verifyRules are the policies whose findings on a merged pull request's
@@ -82,7 +81,7 @@ Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
 			if opts.opts.VerifySignature, err = signatureVerifier(env, g, keyring, allowedSigners); err != nil {
 				return err
 			}
-			rep, err := runVerify(env, g, opts)
+			rep, err := runVerify(cmd.Context(), env, g, opts)
 			if err != nil {
 				return err
 			}
@@ -126,25 +125,24 @@ func verifyOptions(env *Env, g *globals, since, until, rev string, gh *githubFla
 
 // runVerify opens the repository, reads the evidence and checkpoints, and
 // verifies.
-func runVerify(env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, error) {
-	ctx := context.Background()
-	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
-	repo, sub, err := openHistory(env, g)
+func runVerify(ctx context.Context, env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, error) {
+	smsRepo, err := sms.Open(g.repoDir(env))
 	if err != nil {
 		return nil, err
 	}
-	if sub == "." {
-		sub = ""
+	if err := smsRepo.NeedGit(); err != nil {
+		return nil, err
 	}
+	repo := smsRepo.Git
 	opts := v.opts
-	opts.Sub = sub
+	opts.Sub = smsRepo.Sub
 	notes, err := attestations(env, repo)
 	if err != nil {
 		return nil, err
 	}
 	cps, bad, err := auditctl.Checkpoints(repo)
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	opts.Checkpoints = cps
 	var client *github.Client
@@ -172,21 +170,18 @@ func runVerify(env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, erro
 		if err != nil {
 			return nil, "", err
 		}
-		a, err := attestation(ctx, env, repo, merge, sub, ghRepo, pr)
+		a, err := attestation(ctx, env, smsRepo, merge, ghRepo, pr)
 		if err != nil {
 			return nil, "", err
 		}
 		return a, "github", nil
 	}
-	j := &judger{ctx: ctx, repo: repo, sub: sub, engines: map[string]*policy.Engine{}}
-	opts.Judge = j.judge
+	opts.Judge = func(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
+		return judgeMerge(ctx, smsRepo, c, a)
+	}
 	rep, err := auditctl.Verify(repo, opts)
 	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			return nil, err
-		}
-		return nil, fail(err)
+		return nil, err
 	}
 	for _, b := range bad {
 		rep.Findings = append(rep.Findings, auditctl.Finding{Rule: auditctl.RuleHistory, Severity: "error", Message: b.Error()})
@@ -194,98 +189,30 @@ func runVerify(env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, erro
 	return rep, nil
 }
 
-// judger judges merged pull requests with the policies of their base,
-// compiling each distinct set of policies once.
-type judger struct {
-	ctx     context.Context
-	repo    *gitrepo.Repo
-	sub     string
-	engines map[string]*policy.Engine
-	// loaded keeps the last revisions loaded: one pull request's commit
-	// is often the next one's base.
-	loaded []loadedRev
-}
-
-type loadedRev struct {
-	hash string
-	fsys fs.FS
-	recs *records.Repository
-	err  error
-}
-
-func (j *judger) load(rev string) (fs.FS, *records.Repository, error) {
-	for _, l := range j.loaded {
-		if l.hash == rev {
-			return l.fsys, l.recs, l.err
-		}
-	}
-	fsys, recs, err := j.loadRev(rev)
-	j.loaded = append(j.loaded, loadedRev{rev, fsys, recs, err})
-	if len(j.loaded) > 4 {
-		j.loaded = j.loaded[1:]
-	}
-	return fsys, recs, err
-}
-
-func (j *judger) loadRev(rev string) (fs.FS, *records.Repository, error) {
-	c, err := j.repo.Resolve(rev)
-	if err != nil {
-		return nil, nil, err
-	}
-	fsys, err := j.repo.FS(c, j.sub)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs, err := records.Load(fsys, records.Options{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", c.Hash[:12], err)
-	}
-	return fsys, recs, nil
-}
-
-// engine compiles (once per content) the policies of fsys.
-func (j *judger) engine(fsys fs.FS) (*policy.Engine, error) {
-	mods, err := policyModules(fsys)
+// judgeMerge judges a merged pull request's commit with its first parent
+// as base and trusted revision, and the evidence's reviews; it keeps the
+// findings of the approval rules on the changes the pull request brought.
+func judgeMerge(ctx context.Context, repo *sms.Repo, c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
+	head, err := repo.At(ctx, c.Hash)
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	for _, m := range mods {
-		fmt.Fprintf(h, "%s\x00%d\x00", m.Name, len(m.Source))
-		h.Write([]byte(m.Source))
-	}
-	key := hex.EncodeToString(h.Sum(nil))
-	if e := j.engines[key]; e != nil {
-		return e, nil
-	}
-	e, err := loadEngine(j.ctx, fsys)
-	if err != nil {
-		return nil, err
-	}
-	j.engines[key] = e
-	return e, nil
-}
-
-func (j *judger) judge(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
-	_, recs, err := j.load(c.Hash)
-	if err != nil {
-		return nil, err
-	}
-	jo := policy.Options{Now: c.Committer.When}
-	policyFS := fs.FS(nil)
+	// Only the approval rules' findings are kept: the IDs the history
+	// retired do not matter to them, and reading them costs a walk.
+	jc := gate.Case{Head: head, Now: c.Committer.When, Retired: map[string][]string{}}
 	if len(c.Parents) > 0 {
-		pfs, base, err := j.load(c.Parents[0])
-		if err != nil && !errors.Is(err, records.ErrNotSMS) {
+		base, err := repo.At(ctx, c.Parents[0])
+		switch {
+		case err == nil:
+			jc.Base, jc.Trusted = base, base
+		case !errors.Is(err, records.ErrNotSMS):
 			return nil, err
-		}
-		if err == nil {
-			policyFS, jo.Waivers, jo.Base = pfs, base, base
 		}
 	}
 	pr := a.PullRequest
 	facts := &policy.PullRequest{
-		Number: pr.Number, Title: pr.Title, Author: pr.Author, AuthorPerson: pr.AuthorPerson,
-		LastPusher: pr.LastPusher, LastPusherPerson: pr.LastPusherPerson, HeadSHA: pr.HeadSHA, BaseRef: pr.BaseRef,
+		Number: pr.Number, Title: pr.Title, Author: pr.Author, LastPusher: pr.LastPusher,
+		HeadSHA: pr.HeadSHA, BaseRef: pr.BaseRef,
 		Merged: true, Labels: append([]string{}, pr.Labels...), Files: []string{}, Changes: append([]string{}, a.Changes...),
 		Reviews: []policy.Review{},
 	}
@@ -294,21 +221,17 @@ func (j *judger) judge(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]audit
 	}
 	for _, r := range a.Reviews {
 		facts.Reviews = append(facts.Reviews, policy.Review{
-			Login: r.Login, Person: r.Person, Roles: append([]string{}, r.Roles...), State: r.State,
-			CommitID: r.CommitID, SubmittedAt: r.SubmittedAt.UTC().Format(time.RFC3339), Dismissed: r.Dismissed,
+			Login: r.Login, State: r.State, CommitID: r.CommitID,
+			SubmittedAt: r.SubmittedAt.UTC().Format(time.RFC3339), Dismissed: r.Dismissed,
 		})
 	}
-	jo.PullRequest = facts
-	engine, err := j.engine(policyFS)
-	if err != nil {
-		return nil, err
-	}
-	out, err := engine.Judge(j.ctx, recs, jo)
+	jc.PullRequest = facts
+	v, err := gate.Judge(ctx, jc)
 	if err != nil {
 		return nil, err
 	}
 	var found []auditctl.JudgeFinding
-	for _, f := range out.Findings {
+	for _, f := range v.Findings {
 		if !slices.Contains(verifyRules, f.Rule) || f.Severity != "error" {
 			continue
 		}
@@ -348,15 +271,15 @@ the audit report. Exit codes: 0 recorded, 2 usage, 3 could not run.`,
 			}
 			line, err := auditctl.MainLine(repo, rev)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			cp, err := auditctl.NewCheckpoint(line, env.Now())
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			msg := fmt.Sprintf("smsctl audit checkpoint: %s, %d commits\n", cp.Head, cp.Count)
 			if _, err := repo.AddNote(auditctl.CheckpointRef, cp.Head, cp.Marshal(), signatureNow(env), msg); err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			if output == "json" {
 				return writeJSON(env, cp)

@@ -3,14 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/smsctl/smsctl/internal/github/githubtest"
 	"github.com/smsctl/smsctl/internal/policy"
 )
 
@@ -25,7 +28,10 @@ var brokenNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // its output must name the rule. A folder with a base/ subfolder is judged
 // as a change: base/ is committed to a fresh Git repository (after
 // history/, when there is one), head/ becomes the work tree, and
-// `validate --base HEAD .` runs there.
+// `validate --base HEAD .` runs there. A github.json beside base/ is a
+// pull request on an in-process GitHub (githubtest.Fixture): the example
+// is then judged as the action judges it, with --policies-from HEAD and
+// --pr, its first pull request.
 func TestBrokenExamples(t *testing.T) {
 	dirs, err := filepath.Glob("../../examples/broken/*")
 	if err != nil {
@@ -46,11 +52,22 @@ func TestBrokenExamples(t *testing.T) {
 			if isDir(filepath.Join(dir, "base")) {
 				workDir, args = gitCase(t, dir), []string{"validate", "--base", "HEAD", "."}
 			}
+			vars := map[string]string{}
+			if data, err := os.ReadFile(filepath.Join(dir, "github.json")); err == nil {
+				var fx githubtest.Fixture
+				if err := json.Unmarshal(data, &fx); err != nil || len(fx.Pulls) == 0 {
+					t.Fatalf("%s/github.json: want a fixture with a pull request (%v)", dir, err)
+				}
+				srv := githubtest.New(fx)
+				t.Cleanup(srv.Close)
+				vars["GITHUB_API_URL"], vars["GITHUB_TOKEN"] = srv.APIURL(), fx.Token
+				args = append(args[:len(args)-1], "--policies-from", "HEAD", "--pr", strconv.Itoa(fx.Pulls[0].Number), "--github-repo", fx.Repo, ".")
+			}
 			var stdout, stderr bytes.Buffer
 			env := &Env{
 				Stdout: &stdout, Stderr: &stderr, Dir: workDir,
 				Now:    func() time.Time { return brokenNow },
-				Getenv: func(string) string { return "" },
+				Getenv: func(k string) string { return vars[k] },
 			}
 			code := Run(env, args)
 			got := fmt.Sprintf("exit %d\n-- stdout --\n%s-- stderr --\n%s", code, stdout.String(), stderr.String())

@@ -61,6 +61,9 @@ with the schema this smsctl ships.`,
 			if !filepath.IsAbs(opts.dir) {
 				opts.dir = filepath.Join(g.repoDir(env), opts.dir)
 			}
+			if opts.example != "" && opts.schemaOnly {
+				return usageErrorf("give --example or --schema-only, not both")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -78,7 +81,6 @@ with the schema this smsctl ships.`,
 	f.BoolVar(&opts.schemaOnly, "schema-only", false, "only rewrite schema.cue in an existing SMS repository")
 	f.BoolVar(&opts.noGit, "no-git", false, "do not make DIR a Git repository")
 	f.StringVar(&opts.actionsRef, "actions-ref", "main", "the smsctl commit, tag or branch `REF` whose actions the workflow uses (pin a commit you reviewed)")
-	cmd.MarkFlagsMutuallyExclusive("example", "schema-only")
 	_ = cmd.RegisterFlagCompletionFunc("example", cobra.FixedCompletions(scaffold.ExampleNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -98,16 +100,16 @@ func initRun(opts *initOptions) error {
 	out := opts.env.Stdout
 	if opts.schemaOnly {
 		if _, err := os.Stat(filepath.Join(opts.dir, "sms.cue")); err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("%s: not an SMS repository (no sms.cue); --schema-only updates an existing one", opts.dir)}
+			return fmt.Errorf("%s: not an SMS repository (no sms.cue); --schema-only updates an existing one", opts.dir)
 		}
 		if err := scaffold.WriteFileAtomic(filepath.Join(opts.dir, "schema.cue"), schema.Source, true); err != nil {
-			return &exitError{code: ExitError, err: err}
+			return err
 		}
 		fmt.Fprintf(out, "wrote %s\n", filepath.Join(opts.display, "schema.cue"))
 		return nil
 	}
 	if err := scaffold.CheckTarget(opts.dir); err != nil {
-		return &exitError{code: ExitError, err: err}
+		return err
 	}
 	if opts.example != "" {
 		ex, err := scaffold.LookupExample(opts.example)
@@ -116,7 +118,7 @@ func initRun(opts *initOptions) error {
 		}
 		n, err := scaffold.CreateExample(opts.dir, ex)
 		if err != nil {
-			return &exitError{code: ExitError, err: err}
+			return err
 		}
 		fmt.Fprintf(out, "created the %s example in %s: %d files, %d commits\n", ex.Name, opts.display, ex.FileCount(), n)
 		return nil
@@ -139,11 +141,11 @@ func initRun(opts *initOptions) error {
 		return usageErrorf("%v", err)
 	}
 	if err := scaffold.WriteFiles(opts.dir, files); err != nil {
-		return &exitError{code: ExitError, err: err}
+		return err
 	}
 	if !opts.noGit {
 		if err := gitrepo.Init(opts.dir); err != nil {
-			return &exitError{code: ExitError, err: err}
+			return err
 		}
 	}
 	fmt.Fprintf(out, "created an SMS repository in %s (%d files)\nnext: smsctl validate %s\n", opts.display, len(files), opts.display)

@@ -71,7 +71,7 @@ func newRun(opts *newOptions) error {
 	}
 	repo, err := records.Load(fsys, records.Options{})
 	if err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", opts.dir, err)}
+		return fmt.Errorf("%s: %w", opts.dir, err)
 	}
 	now := opts.env.Now()
 	id := opts.id
@@ -90,7 +90,7 @@ func newRun(opts *newOptions) error {
 		id = records.NextID(repo, kind, year)
 	}
 	if r := repo.Lookup(kind.Name, id); r != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("%s %s already exists in %s", kind.Name, id, r.File)}
+		return fmt.Errorf("%s %s already exists in %s", kind.Name, id, r.File)
 	}
 	if opts.as != "" && repo.Lookup("person", opts.as) == nil {
 		return usageErrorf("--as %s: no such person (people/%s.cue)", opts.as, opts.as)
@@ -109,7 +109,7 @@ func newRun(opts *newOptions) error {
 	}
 	path := kind.PathFor(id)
 	if err := scaffold.WriteFileAtomic(filepath.Join(opts.dir, filepath.FromSlash(path)), src, false); err != nil {
-		return &exitError{code: ExitError, err: err}
+		return err
 	}
 	fmt.Fprintln(opts.env.Stdout, path)
 	return nil

@@ -14,8 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // parseNow reads --now: RFC 3339 or a date (midnight UTC); empty is the clock.
@@ -38,7 +40,7 @@ func policyModules(policyFS fs.FS) ([]policy.Module, error) {
 	}
 	repoMods, err := policy.RepositoryModules(policyFS)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("read policies: %w", err)}
+		return nil, fmt.Errorf("read policies: %w", err)
 	}
 	return append(mods, repoMods...), nil
 }
@@ -52,7 +54,7 @@ func loadEngine(ctx context.Context, policyFS fs.FS) (*policy.Engine, error) {
 	}
 	e, err := policy.Compile(ctx, mods)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+		return nil, err
 	}
 	return e, nil
 }
@@ -189,7 +191,7 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 			}
 			results, err := policy.Test(cmd.Context(), mods, 30*time.Second)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			failed := 0
 			for _, r := range results {
@@ -215,7 +217,7 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 				return errFindings
 			}
 			if len(results) == 0 {
-				return &exitError{code: ExitError, err: fmt.Errorf("no policy tests found")}
+				return fmt.Errorf("no policy tests found")
 			}
 			return nil
 		},
@@ -247,16 +249,15 @@ facts from GitHub too, as validate --pr gives them to the rules
 			if err != nil {
 				return err
 			}
-			dir := g.repoDir(env)
-			fsys, _, err := openSMS(dir, dir, rev)
+			repo, err := sms.Open(g.repoDir(env))
 			if err != nil {
 				return err
 			}
-			repo, err := records.Load(fsys, records.Options{})
+			snap, err := openSnapshot(cmd.Context(), repo, rev, "--rev")
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
-			e, err := loadEngine(cmd.Context(), fsys)
+			e, err := snap.Engine(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -264,11 +265,13 @@ facts from GitHub too, as validate --pr gives them to the rules
 			if pr != "" {
 				// The input is only printed, so a fork's pull request may be
 				// shown too.
-				if _, jo.PullRequest, err = pullRequestFacts(cmd.Context(), env, pr, &gf, dir, true, repo); err != nil {
+				_, facts, err := pullRequestFacts(cmd.Context(), env, pr, &gf, repo, true)
+				if err != nil {
 					return err
 				}
+				jo.PullRequest, _ = gate.MapPeople(facts, snap.Records)
 			}
-			_, err = env.Stdout.Write(append(e.Document(repo, jo), '\n'))
+			_, err = env.Stdout.Write(append(e.Document(snap.Records, jo), '\n'))
 			return err
 		},
 	}
@@ -298,6 +301,9 @@ Waivers are not applied: they belong to validate.`,
   smsctl policy eval --input input.json -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if input == "" {
+				return usageErrorf("give the input document: --input FILE, or --input - for standard input")
+			}
 			var data []byte
 			var err error
 			if input == "-" {
@@ -310,7 +316,7 @@ Waivers are not applied: they belong to validate.`,
 				data, err = os.ReadFile(p)
 			}
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			e, err := engineHere(cmd.Context(), env, g)
 			if err != nil {
@@ -318,7 +324,7 @@ Waivers are not applied: they belong to validate.`,
 			}
 			denials, err := e.EvalJSON(cmd.Context(), data)
 			if err != nil {
-				return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", input, err)}
+				return fmt.Errorf("%s: %w", input, err)
 			}
 			if output == "json" {
 				if denials == nil {
@@ -341,7 +347,6 @@ Waivers are not applied: they belong to validate.`,
 		},
 	}
 	cmd.Flags().StringVarP(&input, "input", "i", "", "the input document (JSON), - for standard input")
-	_ = cmd.MarkFlagRequired("input")
 	outputFlag(cmd, &output, "text", "json")
 	return cmd
 }

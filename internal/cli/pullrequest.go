@@ -19,6 +19,7 @@ import (
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // githubFlags are the flags of the commands that talk to GitHub.
@@ -53,7 +54,7 @@ func githubClient(env *Env) (*github.Client, error) {
 		UserAgent: "smsctl/" + buildVersion().Version,
 	})
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("GITHUB_API_URL: %w", err)}
+		return nil, fmt.Errorf("GITHUB_API_URL: %w", err)
 	}
 	return c, nil
 }
@@ -71,21 +72,21 @@ func (f *githubFlags) githubRepo(env *Env, dir string) (github.Repo, error) {
 	if s := env.getenv("GITHUB_REPOSITORY"); s != "" {
 		r, err := github.ParseRepo(s)
 		if err != nil {
-			return github.Repo{}, &exitError{code: ExitError, err: fmt.Errorf("GITHUB_REPOSITORY: %w", err)}
+			return github.Repo{}, fmt.Errorf("GITHUB_REPOSITORY: %w", err)
 		}
 		return r, nil
 	}
 	repo, err := gitrepo.Open(dir)
 	if err != nil {
-		return github.Repo{}, &exitError{code: ExitError, err: fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (%w)", err)}
+		return github.Repo{}, fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (%w)", err)
 	}
 	u, err := repo.RemoteURL("origin")
 	if err != nil {
-		return github.Repo{}, &exitError{code: ExitError, err: fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (no origin remote)")}
+		return github.Repo{}, fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (no origin remote)")
 	}
 	r, err := github.RepoFromRemote(u)
 	if err != nil {
-		return github.Repo{}, &exitError{code: ExitError, err: fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (%w)", err)}
+		return github.Repo{}, fmt.Errorf("which GitHub repository? give --github-repo OWNER/NAME (%w)", err)
 	}
 	return r, nil
 }
@@ -94,15 +95,15 @@ func (f *githubFlags) githubRepo(env *Env, dir string) (github.Repo, error) {
 func readEvent(env *Env) (*github.Event, error) {
 	p := env.getenv("GITHUB_EVENT_PATH")
 	if p == "" {
-		return nil, &exitError{code: ExitError, err: errors.New("--pr event: GITHUB_EVENT_PATH is not set (outside GitHub Actions, give the pull request's number)")}
+		return nil, errors.New("--pr event: GITHUB_EVENT_PATH is not set (outside GitHub Actions, give the pull request's number)")
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("GITHUB_EVENT_PATH: %w", err)}
+		return nil, fmt.Errorf("GITHUB_EVENT_PATH: %w", err)
 	}
 	ev, err := github.ParseEvent(data)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("GITHUB_EVENT_PATH %s: %w", p, err)}
+		return nil, fmt.Errorf("GITHUB_EVENT_PATH %s: %w", p, err)
 	}
 	return ev, nil
 }
@@ -116,7 +117,7 @@ func prNumber(env *Env, s string) (int, *github.Event, error) {
 			return 0, nil, err
 		}
 		if ev.PullRequest == 0 {
-			return 0, nil, &exitError{code: ExitError, err: errors.New("--pr event: the GitHub Actions event is not a pull request's")}
+			return 0, nil, errors.New("--pr event: the GitHub Actions event is not a pull request's")
 		}
 		return ev.PullRequest, ev, nil
 	}
@@ -127,20 +128,6 @@ func prNumber(env *Env, s string) (int, *github.Event, error) {
 	return n, nil, nil
 }
 
-// smsSub is the SMS repository's folder inside its Git work tree ("" when
-// it is the top, or not in Git at all).
-func smsSub(absDir string) string {
-	repo, err := gitrepo.Open(absDir)
-	if err != nil {
-		return ""
-	}
-	sub, err := repo.RelPath(absDir)
-	if err != nil || sub == "." {
-		return ""
-	}
-	return sub
-}
-
 // pullRequestGate holds what validate --pr fetched, for the reports.
 type pullRequestGate struct {
 	client *github.Client
@@ -149,21 +136,21 @@ type pullRequestGate struct {
 	sub    string
 }
 
-// fetchPullRequest reads the pull request and maps its reviewers to the
-// SMS's people; unknown logins are reported on stderr.
-func fetchPullRequest(ctx context.Context, opts *validateOptions, repo *records.Repository) (*pullRequestGate, *policy.PullRequest, error) {
-	return pullRequestFacts(ctx, opts.env, opts.pr, &opts.github, opts.absDir, opts.policiesFrom != "", repo)
+// fetchPullRequest reads the pull request validate --pr names.
+func fetchPullRequest(ctx context.Context, opts *validateOptions, repo *sms.Repo) (*pullRequestGate, *policy.PullRequest, error) {
+	return pullRequestFacts(ctx, opts.env, opts.pr, &opts.github, repo, opts.policiesFrom != "")
 }
 
 // pullRequestFacts reads pull request prFlag (--pr) of the repository that
-// holds absDir and maps it onto repo's people. A fork's pull request is
-// refused unless the caller judges it with its base's policies.
-func pullRequestFacts(ctx context.Context, env *Env, prFlag string, gf *githubFlags, absDir string, basePolicies bool, repo *records.Repository) (*pullRequestGate, *policy.PullRequest, error) {
+// holds the SMS. The facts are the forge's: logins, reviews, files; the
+// judge maps logins to the trusted revision's people. A fork's pull request
+// is refused unless the caller judges it with its base's policies.
+func pullRequestFacts(ctx context.Context, env *Env, prFlag string, gf *githubFlags, repo *sms.Repo, basePolicies bool) (*pullRequestGate, *policy.PullRequest, error) {
 	n, _, err := prNumber(env, prFlag)
 	if err != nil {
 		return nil, nil, err
 	}
-	ghRepo, err := gf.githubRepo(env, absDir)
+	ghRepo, err := gf.githubRepo(env, repo.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -173,19 +160,17 @@ func pullRequestFacts(ctx context.Context, env *Env, prFlag string, gf *githubFl
 	}
 	pr, err := client.PullRequest(ctx, ghRepo, n)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, err
 	}
 	if pr.Fork && !basePolicies {
-		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf(
+		return nil, nil, fmt.Errorf(
 			"pull request #%d comes from the fork %s: judge it with the policies and waivers of its base (--policies-from %s), never with its own",
-			pr.Number, pr.HeadRepo, orDefault(pr.BaseSHA, "BASE"))}
+			pr.Number, pr.HeadRepo, orDefault(pr.BaseSHA, "BASE"))
 	}
-	g := &pullRequestGate{client: client, repo: ghRepo, pr: pr, sub: smsSub(absDir)}
-	facts, unknown := github.Facts(pr, repo, g.sub)
-	if len(unknown) > 0 {
-		fmt.Fprintf(env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count (add github: \"LOGIN\" to their people record)\n",
-			pr.Number, strings.Join(unknown, ", "))
-	}
+	g := &pullRequestGate{client: client, repo: ghRepo, pr: pr, sub: repo.Sub}
+	// No people here: who a login is comes from the trusted revision, in
+	// the judge.
+	facts, _ := github.Facts(pr, &records.Repository{}, g.sub)
 	return g, facts, nil
 }
 
@@ -207,7 +192,7 @@ func (g *pullRequestGate) report(ctx context.Context, opts *validateOptions, v *
 		}
 		url, created, err := g.client.UpsertComment(ctx, g.repo, g.pr.Number, b.String())
 		if err != nil {
-			return &exitError{code: ExitError, err: err}
+			return err
 		}
 		verb := "updated"
 		if created {
@@ -249,7 +234,7 @@ func (g *pullRequestGate) report(ctx context.Context, opts *validateOptions, v *
 		}
 		url, err := g.client.CreateCheckRun(ctx, g.repo, run)
 		if err != nil {
-			return &exitError{code: ExitError, err: err}
+			return err
 		}
 		fmt.Fprintf(env.Stderr, "smsctl: created the check run on %s: %s\n", g.pr.HeadSHA[:min(12, len(g.pr.HeadSHA))], url)
 	}

@@ -13,10 +13,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/smsctl/smsctl/internal/attest"
+	"github.com/smsctl/smsctl/internal/finding"
+	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/reconcile"
 	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 type reconcileOptions struct {
@@ -124,7 +127,6 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	fail := func(err error) error { return &exitError{code: ExitError, err: err} }
 	rs, err := reconcile.Lookup(opts.only)
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -139,24 +141,21 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		return nil
 	}
 	dir := g.repoDir(env)
-	fsys, _, err := openSMS(dir, dir, "")
+	smsRepo, err := sms.Open(dir)
 	if err != nil {
 		return err
 	}
-	in := &reconcile.Input{Dir: dir, FS: fsys, Now: env.Now()}
-	repo, err := gitrepo.Open(dir)
-	switch {
-	case errors.Is(err, gitrepo.ErrNoRepository):
-	case err != nil:
-		return fail(err)
-	default:
-		in.Repo = repo
-		if in.Sub, err = repo.RelPath(dir); err != nil {
-			return fail(err)
-		}
-		if in.Sub == "." {
-			in.Sub = ""
-		}
+	root, err := os.OpenRoot(smsRepo.Dir)
+	if err != nil {
+		return err
+	}
+	in := &reconcile.Input{Dir: dir, FS: root.FS(), Now: env.Now()}
+	repo := smsRepo.Git
+	if err := smsRepo.NeedGit(); err != nil && !errors.Is(err, gitrepo.ErrNoRepository) {
+		return err
+	}
+	if repo != nil {
+		in.Repo, in.Sub = repo, smsRepo.Sub
 		if in.Attestations, err = attestations(env, repo); err != nil {
 			return err
 		}
@@ -166,18 +165,26 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 	if opts.plan != "" {
 		data, err := os.ReadFile(opts.plan)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		plan = &reconcile.Plan{}
 		if err := json.Unmarshal(data, plan); err != nil {
-			return fail(fmt.Errorf("%s: not a plan of smsctl reconcile -o json: %w", opts.plan, err))
+			return fmt.Errorf("%s: not a plan of smsctl reconcile -o json: %w", opts.plan, err)
 		}
 	} else {
-		if in.Records, err = records.Load(fsys, records.Options{ConcurrentReads: true}); err != nil {
-			return fail(err)
-		}
-		if in.Engine, err = loadEngine(ctx, fsys); err != nil {
+		current, err := smsRepo.WorkTree(ctx)
+		if err != nil {
 			return err
+		}
+		in.Records = current.Records
+		// Each plan is judged by the one judge: the records with its edits
+		// against the records as they are, which also judge.
+		in.Judge = func(ctx context.Context, head *records.Repository) ([]finding.Finding, error) {
+			v, err := gate.Judge(ctx, gate.Case{Head: current.Derive(head), Base: current, Trusted: current, Now: in.Now})
+			if err != nil {
+				return nil, err
+			}
+			return v.Findings, nil
 		}
 		if repo != nil && githubToken(env) != "" {
 			if in.PullRequest, err = forgeApprovals(env, dir, &opts.github, in.Records, in.Sub); err != nil {
@@ -185,7 +192,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 			}
 		}
 		if plan, err = reconcile.MakePlan(ctx, in, rs); err != nil {
-			return fail(err)
+			return err
 		}
 	}
 
@@ -205,20 +212,20 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 
 	if !opts.force {
 		if repo == nil {
-			return fail(fmt.Errorf("%s is not in a Git repository, so its edits could not be reviewed or undone; give --force to write anyway", dir))
+			return fmt.Errorf("%s is not in a Git repository, so its edits could not be reviewed or undone; give --force to write anyway", dir)
 		}
 		dirty, err := repo.WorkTreeChanges(in.Sub)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		if len(dirty) > 0 {
-			return fail(fmt.Errorf("the work tree has uncommitted changes (%s); commit or stash them first, or give --force", summarise(dirty)))
+			return fmt.Errorf("the work tree has uncommitted changes (%s); commit or stash them first, or give --force", summarise(dirty))
 		}
 	}
 	var who gitrepo.Signature
 	if opts.commit {
 		if repo == nil {
-			return fail(fmt.Errorf("%s is not in a Git repository: nothing to commit to", dir))
+			return fmt.Errorf("%s is not in a Git repository: nothing to commit to", dir)
 		}
 		if who, err = commitAuthor(env, repo, opts.author); err != nil {
 			return err
@@ -229,7 +236,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		fmt.Fprintf(env.Stderr, "smsctl: wrote %s\n", f)
 	}
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	if opts.output == "json" {
 		if err := writeJSON(env, plan); err != nil {
@@ -250,7 +257,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		}
 		hash, err := repo.CommitPaths(paths, who, commitMessage(plan))
 		if err != nil {
-			return fail(fmt.Errorf("the files are written but not committed: %w", err))
+			return fmt.Errorf("the files are written but not committed: %w", err)
 		}
 		fmt.Fprintf(env.Stdout, "committed %s as %s <%s>\n", hash[:12], who.Name, who.Email)
 	}

@@ -180,9 +180,9 @@ func reportSLARun(env *Env, g *globals, o *reportSLAOptions) error {
 	repo, err := records.Load(fsys, records.Options{ConcurrentReads: o.rev == ""})
 	if err != nil {
 		if errors.Is(err, records.ErrNotSMS) {
-			return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", filepath.Clean(display), err)}
+			return fmt.Errorf("%s: %w", filepath.Clean(display), err)
 		}
-		return &exitError{code: ExitError, err: err}
+		return err
 	}
 	invalid := 0
 	for _, r := range repo.Records {

@@ -6,13 +6,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,8 +36,11 @@ type Env struct {
 }
 
 // Main runs smsctl with the process's arguments and streams and returns the
-// exit code.
+// exit code. SIGINT and SIGTERM cancel the command's context: history
+// walks, loads and policy evaluation stop, and nothing is written half-way.
 func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "smsctl: %v\n", err)
@@ -51,17 +57,24 @@ func Main() int {
 		}
 		now = func() time.Time { return t }
 	}
-	return Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
+	return RunContext(ctx, &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
 }
 
 // Run runs smsctl with args and returns the exit code; every error is
 // printed exactly once, to Stderr.
-func Run(env *Env, args []string) int {
+func Run(env *Env, args []string) int { return RunContext(context.Background(), env, args) }
+
+// RunContext is Run with a context whose cancellation stops the command.
+func RunContext(ctx context.Context, env *Env, args []string) int {
 	root := NewRootCmd(env)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteC()
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(env.Stderr, "smsctl: interrupted; nothing more was written")
+		return ExitError
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -74,25 +87,40 @@ func Run(env *Env, args []string) int {
 		}
 		return ee.code
 	}
-	if isCobraUsageError(err) {
-		fmt.Fprintf(env.Stderr, "smsctl: %v\n", err)
-		fmt.Fprintf(env.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
-		return ExitUsage
-	}
 	fmt.Fprintf(env.Stderr, "smsctl: %v\n", err)
 	return ExitError
 }
 
-// isCobraUsageError recognises the errors cobra itself returns for a bad
-// command line (unknown command, wrong argument count).
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "requires at most", "received ", "invalid argument", "flag needs an argument", "if any flags in the group"} {
-		if strings.Contains(msg, s) {
-			return true
+// typedUsage makes every command-line mistake cobra detects a usage error
+// (exit 2) by type, not by its message: argument validators are wrapped,
+// and a command group given an unknown subcommand says so instead of
+// printing its help with exit 0. Flag errors go through SetFlagErrorFunc.
+func typedUsage(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		typedUsage(c)
+	}
+	if cmd.HasSubCommands() && cmd.Run == nil && cmd.RunE == nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return usageErrorf("%s", msg)
+		}
+		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+		return
+	}
+	if validate := cmd.Args; validate != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := validate(c, args); err != nil {
+				return &exitError{code: ExitUsage, err: err}
+			}
+			return nil
 		}
 	}
-	return false
 }
 
 // globals are the flags every command shares.
@@ -158,6 +186,7 @@ the rest. It validates them in CI, and reads the Git history for auditors.`,
   smsctl completion zsh > "${fpath[1]}/_smsctl"`
 		}
 	}
+	typedUsage(root)
 	return root
 }
 

@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/smsctl/smsctl/internal/finding"
-	"github.com/smsctl/smsctl/internal/gitrepo"
+	gatepkg "github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 type validateOptions struct {
@@ -36,7 +36,6 @@ type validateOptions struct {
 	github   githubFlags
 	comment  bool
 	checkRun bool
-	prFacts  *policy.PullRequest
 }
 
 func newValidateCmd(env *Env, g *globals, runF func(*validateOptions) error) *cobra.Command {
@@ -119,7 +118,7 @@ a policy that does not compile, ...).`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return validateRun(opts)
+			return validateRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.rev, "rev", "", "validate the tree of Git revision `REV` (branch, tag, commit, HEAD~N) instead of the work tree")
@@ -137,36 +136,37 @@ a policy that does not compile, ...).`,
 	return cmd
 }
 
-func validateRun(opts *validateOptions) error {
+func validateRun(ctx context.Context, opts *validateOptions) error {
 	// Validation holds the whole SMS in memory at once: collecting less
 	// often trades some memory for time (about 10% at 20,000 records).
 	// GOGC, when set, still decides.
 	if opts.env.Getenv == nil || opts.env.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	fsys, revision, err := openSMS(opts.absDir, opts.dir, opts.rev)
+	if info, err := os.Stat(opts.absDir); err != nil {
+		return fmt.Errorf("%s: no such directory", opts.dir)
+	} else if !info.IsDir() {
+		return fmt.Errorf("%s: not a directory", opts.dir)
+	}
+	repo, err := sms.Open(opts.absDir)
 	if err != nil {
 		return err
 	}
-	repo, err := records.Load(fsys, records.Options{Workers: opts.workers, ConcurrentReads: opts.rev == ""})
+	repo.Workers = opts.workers
+	head, err := openSnapshot(ctx, repo, opts.rev, "--rev")
 	if err != nil {
 		if errors.Is(err, records.ErrNotSMS) {
-			return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", opts.dir, err)}
+			return fmt.Errorf("%s: %w", opts.dir, err)
 		}
 		return err
 	}
 	v := &render.Validation{
-		Root: opts.dir, Revision: revision, Files: repo.Files, Records: len(repo.Records),
-		Findings: repo.Findings,
+		Root: opts.dir, Revision: head.Hash(), Files: head.Records.Files, Records: len(head.Records.Records),
+		Findings: head.Records.Findings,
 	}
 	var gate *pullRequestGate
-	if opts.pr != "" {
-		if gate, opts.prFacts, err = fetchPullRequest(context.Background(), opts, repo); err != nil {
-			return err
-		}
-	}
 	if !opts.noPolicies {
-		if err := judge(opts, fsys, repo, v); err != nil {
+		if gate, err = judgeValidation(ctx, opts, repo, head, v); err != nil {
 			return err
 		}
 	}
@@ -177,7 +177,7 @@ func validateRun(opts *validateOptions) error {
 		return err
 	}
 	if gate != nil {
-		if err := gate.report(context.Background(), opts, v); err != nil {
+		if err := gate.report(ctx, opts, v); err != nil {
 			return err
 		}
 	}
@@ -187,104 +187,66 @@ func validateRun(opts *validateOptions) error {
 	return nil
 }
 
-// judge runs the policies on repo: the built-in rules and the repository's
-// own, from the SMS itself or, with --policies-from, from that revision,
-// whose waivers then apply too.
-func judge(opts *validateOptions, fsys fs.FS, repo *records.Repository, v *render.Validation) error {
+// openSnapshot loads the SMS at rev, or in the work tree when rev is "".
+func openSnapshot(ctx context.Context, repo *sms.Repo, rev, flag string) (*sms.Snapshot, error) {
+	if rev == "" {
+		return repo.WorkTree(ctx)
+	}
+	s, err := repo.At(ctx, rev)
+	if err != nil && !errors.Is(err, records.ErrNotSMS) {
+		return nil, fmt.Errorf("%s %s: %w", flag, rev, err)
+	}
+	return s, err
+}
+
+// judgeValidation runs the one judge on head: with --policies-from, the
+// policies, waivers, settings, people and roles of that revision judge;
+// with --base, the transitions from it; with --pr, the pull request's
+// reviews, mapped to the trusted people.
+func judgeValidation(ctx context.Context, opts *validateOptions, repo *sms.Repo, head *sms.Snapshot, v *render.Validation) (*pullRequestGate, error) {
 	now, err := parseNow(opts.env, opts.now)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	policyFS, waivers := fsys, (*records.Repository)(nil)
+	c := gatepkg.Case{Head: head, Now: now}
 	if opts.policiesFrom != "" {
-		pfs, _, err := openSMS(opts.absDir, opts.dir, opts.policiesFrom)
-		if err != nil {
-			return err
-		}
-		policyFS = pfs
-		if waivers, err = records.Load(pfs, records.Options{Workers: opts.workers}); err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("--policies-from %s: %w", opts.policiesFrom, err)}
+		if c.Trusted, err = openSnapshot(ctx, repo, opts.policiesFrom, "--policies-from"); err != nil {
+			return nil, err
 		}
 	}
-	jo := policy.Options{Now: now, Waivers: waivers, PullRequest: opts.prFacts}
 	if opts.base != "" {
-		if jo.Base, jo.Retired, err = loadBase(opts); err != nil {
-			return err
+		if c.Base, err = openSnapshot(ctx, repo, opts.base, "--base"); err != nil {
+			return nil, err
 		}
 	}
-	ctx := context.Background()
-	engine, err := loadEngine(ctx, policyFS)
-	if err != nil {
-		return err
-	}
-	outcome, err := engine.Judge(ctx, repo, jo)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	v.Findings = append(v.Findings, outcome.Findings...)
-	finding.Sort(v.Findings)
-	v.Waived = outcome.Waived
-	v.PolicyDigest = engine.Digest
-	v.Rules = map[string]render.RuleDoc{}
-	for _, r := range engine.Rules() {
-		v.Rules[r.ID] = render.RuleDoc{Title: r.Title, Clause: r.Clause, Severity: r.Severity, Description: r.Description, Remediation: r.Remediation}
-	}
-	return nil
-}
-
-// openSMS opens the SMS repository at dir: its work tree, or with rev the
-// tree of that Git revision. It returns the file system and the commit hash
-// (empty for the work tree).
-func openSMS(absDir, dir, rev string) (fs.FS, string, error) {
-	info, err := os.Stat(absDir)
-	if err != nil {
-		return nil, "", &exitError{code: ExitError, err: fmt.Errorf("%s: no such directory", dir)}
-	}
-	if !info.IsDir() {
-		return nil, "", &exitError{code: ExitError, err: fmt.Errorf("%s: not a directory", dir)}
-	}
-	if rev == "" {
-		root, err := os.OpenRoot(absDir)
-		if err != nil {
-			return nil, "", &exitError{code: ExitError, err: err}
+	var g *pullRequestGate
+	if opts.pr != "" {
+		if g, c.PullRequest, err = fetchPullRequest(ctx, opts, repo); err != nil {
+			return nil, err
 		}
-		return root.FS(), "", nil
 	}
-	r, err := openRevision(absDir, rev)
+	verdict, err := gatepkg.Judge(ctx, c)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return r.fsys, r.commit.Hash, nil
+	if len(verdict.UnknownLogins) > 0 {
+		fmt.Fprintf(opts.env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count (add github: \"LOGIN\" to their people record)\n",
+			verdict.PullRequest.Number, strings.Join(verdict.UnknownLogins, ", "))
+	}
+	v.Findings = verdict.Findings
+	v.Waived = verdict.Waived
+	v.PolicyDigest = verdict.Engine.Digest
+	v.Rules = ruleDocs(verdict.Engine)
+	return g, nil
 }
 
-// revision is an SMS repository's folder at one Git revision.
-type revision struct {
-	repo   *gitrepo.Repo
-	commit *gitrepo.Commit
-	sub    string // the folder, relative to the work tree's top
-	fsys   fs.FS
-}
-
-// openRevision opens the Git repository that holds absDir and the tree of
-// absDir's folder at rev.
-func openRevision(absDir, rev string) (*revision, error) {
-	repo, err := gitrepo.Open(absDir)
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+// ruleDocs documents the engine's rules for the renderers.
+func ruleDocs(e *policy.Engine) map[string]render.RuleDoc {
+	out := map[string]render.RuleDoc{}
+	for _, r := range e.Rules() {
+		out[r.ID] = render.RuleDoc{Title: r.Title, Clause: r.Clause, Severity: r.Severity, Description: r.Description, Remediation: r.Remediation}
 	}
-	c, err := repo.Resolve(rev)
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
-	}
-	sub, err := repo.RelPath(absDir)
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
-	}
-	fsys, err := repo.FS(c, sub)
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
-	}
-	return &revision{repo: repo, commit: c, sub: sub, fsys: fsys}, nil
+	return out
 }
 
 // colorTerminal reports whether text for env.Stdout may be in colour: it is
@@ -299,31 +261,4 @@ func colorTerminal(env *Env) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// loadBase reads the repository at --base and the IDs its history retired:
-// records that existed at some earlier revision but not at the base.
-func loadBase(opts *validateOptions) (*records.Repository, map[string][]string, error) {
-	r, err := openRevision(opts.absDir, opts.base)
-	if err != nil {
-		return nil, nil, err
-	}
-	base, err := records.Load(r.fsys, records.Options{Workers: opts.workers})
-	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: %w", opts.base, err)}
-	}
-	ever, err := r.repo.PathsEver(r.commit, r.sub)
-	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: fmt.Errorf("--base %s: read history: %w", opts.base, err)}
-	}
-	retired := map[string][]string{}
-	for p := range ever {
-		if k, id, ok := records.ParsePath(p); ok && base.Lookup(k.Name, id) == nil {
-			retired[k.Name] = append(retired[k.Name], id)
-		}
-	}
-	for _, ids := range retired {
-		slices.Sort(ids)
-	}
-	return base, retired, nil
 }

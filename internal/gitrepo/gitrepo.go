@@ -64,6 +64,9 @@ type Commit struct {
 	commit  *object.Commit
 }
 
+// NumParents is the number of the commit's parents (0 for a root commit).
+func (c *Commit) NumParents() int { return c.commit.NumParents() }
+
 // Resolve resolves a revision (branch, tag, hash, HEAD~2, …) to a commit.
 func (r *Repo) Resolve(rev string) (*Commit, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))

@@ -30,7 +30,6 @@ import (
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/finding"
 	"github.com/smsctl/smsctl/internal/gitrepo"
-	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 )
 
@@ -109,8 +108,12 @@ type Input struct {
 	// from the forge, as evidence for a merge no attestation covers; nil
 	// (no token) or a nil result means none.
 	PullRequest func(ctx context.Context, number int) (*attest.Attestation, error)
-	// Engine judges the proposed records; nil skips the policy check.
-	Engine *policy.Engine
+	// Judge judges records (the repository with a plan's edits in place)
+	// against Records as base, with Records' policies, waivers, settings,
+	// people and roles, and returns the loader's and the policies'
+	// findings; nil skips the policy check. The CLI passes smsctl's one
+	// judge (internal/gate).
+	Judge func(ctx context.Context, head *records.Repository) ([]finding.Finding, error)
 	// Now is "today" for the policies and the SLA periods.
 	Now time.Time
 }
@@ -195,7 +198,7 @@ func MakePlan(ctx context.Context, in *Input, rs []Reconciler) (*Plan, error) {
 			contents[c.File] = data
 		}
 	}
-	if in.Engine != nil {
+	if in.Judge != nil {
 		if err := p.gate(ctx, in, contents); err != nil {
 			return nil, err
 		}
@@ -226,13 +229,13 @@ var statusFields = []string{"status", "actual.start", "actual.end"}
 // they are, and holds back the edits of every record that gains a finding:
 // first its status edits, then all of them.
 func (p *Plan) gate(ctx context.Context, in *Input, contents map[string][]byte) error {
-	before, err := in.Engine.Judge(ctx, in.Records, policy.Options{Now: in.Now, Base: in.Records})
+	before, err := in.Judge(ctx, in.Records)
 	if err != nil {
 		return err
 	}
 	// what is wrong already (the loader's findings and the policies') is
 	// no reason to hold an edit back
-	base := findingSet(append(slices.Clone(in.Records.Findings), before.Findings...))
+	base := findingSet(before)
 	for round := 0; round < 2; round++ {
 		after, err := p.judge(ctx, in, contents)
 		if err != nil {
@@ -288,11 +291,7 @@ func (p *Plan) judge(ctx context.Context, in *Input, contents map[string][]byte)
 	if err != nil {
 		return nil, err
 	}
-	out, err := in.Engine.Judge(ctx, repo, policy.Options{Now: in.Now, Base: in.Records})
-	if err != nil {
-		return nil, err
-	}
-	return append(repo.Findings, out.Findings...), nil
+	return in.Judge(ctx, repo)
 }
 
 // edited applies the plan's changes to the files' contents as read.
