@@ -100,6 +100,7 @@ func typedUsage(cmd *cobra.Command) {
 		typedUsage(c)
 	}
 	if cmd.HasSubCommands() && cmd.Run == nil && cmd.RunE == nil {
+		cmd.SuggestionsMinimumDistance = 2
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return nil
