@@ -175,26 +175,8 @@ func attestRun(ctx context.Context, opts *attestOptions, dir string) error {
 // settings, people and roles of its first parent (the base the gate judged
 // with) and the pull request's approvals, and builds the evidence.
 func attestation(ctx context.Context, env *Env, repo *sms.Repo, merge *gitrepo.Commit, ghRepo github.Repo, pr *github.PullRequest) (*attest.Attestation, error) {
-	head, err := repo.AtCommit(ctx, merge)
-	if err != nil {
-		return nil, fmt.Errorf("merge commit %s: %w", merge.Hash[:12], err)
-	}
-	c := gate.Case{Head: head, Now: env.Now()}
-	if merge.NumParents() > 0 {
-		parent, err := repo.Git.Resolve(merge.Hash + "^1")
-		if err != nil {
-			return nil, fmt.Errorf("merge commit %s: its first parent is not in this clone, so the base that judges it cannot be read (fetch the whole history: fetch-depth: 0 in actions/checkout, or git fetch --unshallow): %w", merge.Hash[:12], err)
-		}
-		base, err := repo.AtCommit(ctx, parent)
-		switch {
-		case err == nil:
-			c.Base, c.Trusted = base, base
-		case !errors.Is(err, records.ErrNotSMS):
-			return nil, fmt.Errorf("base %s: %w", parent.Hash[:12], err)
-		}
-	}
-	c.PullRequest, _ = github.Facts(pr, &records.Repository{}, repo.Sub)
-	v, err := gate.Judge(ctx, c)
+	facts, _ := github.Facts(pr, &records.Repository{}, repo.Sub)
+	v, err := gate.JudgeMerge(ctx, repo, gate.Merge{Commit: merge, PullRequest: facts, Now: env.Now()})
 	if err != nil {
 		return nil, err
 	}

@@ -2,28 +2,18 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/auditctl"
-	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
-	"github.com/smsctl/smsctl/internal/policy"
-	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
 	"github.com/smsctl/smsctl/internal/sms"
 )
-
-// verifyRules are the policies whose findings on a merged pull request's
-// changes mean its approvals did not satisfy the policies in force.
-var verifyRules = []string{"change.approval", "change.cab_approval", "change.segregation"}
 
 func newAuditVerifyCmd(env *Env, g *globals) *cobra.Command {
 	var since, until, output, rev string
@@ -177,7 +167,7 @@ func runVerify(ctx context.Context, env *Env, g *globals, v *verifyRun) (*auditc
 		return a, "github", nil
 	}
 	opts.Judge = func(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
-		return judgeMerge(ctx, smsRepo, c, a)
+		return auditctl.JudgeMerge(ctx, smsRepo, c, a)
 	}
 	rep, err := auditctl.Verify(repo, opts)
 	if err != nil {
@@ -187,61 +177,6 @@ func runVerify(ctx context.Context, env *Env, g *globals, v *verifyRun) (*auditc
 		rep.Findings = append(rep.Findings, auditctl.Finding{Rule: auditctl.RuleHistory, Severity: "error", Message: b.Error()})
 	}
 	return rep, nil
-}
-
-// judgeMerge judges a merged pull request's commit with its first parent
-// as base and trusted revision, and the evidence's reviews; it keeps the
-// findings of the approval rules on the changes the pull request brought.
-func judgeMerge(ctx context.Context, repo *sms.Repo, c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
-	head, err := repo.At(ctx, c.Hash)
-	if err != nil {
-		return nil, err
-	}
-	// Only the approval rules' findings are kept: the IDs the history
-	// retired do not matter to them, and reading them costs a walk.
-	jc := gate.Case{Head: head, Now: c.Committer.When, Retired: map[string][]string{}}
-	if len(c.Parents) > 0 {
-		base, err := repo.At(ctx, c.Parents[0])
-		switch {
-		case err == nil:
-			jc.Base, jc.Trusted = base, base
-		case !errors.Is(err, records.ErrNotSMS):
-			return nil, err
-		}
-	}
-	pr := a.PullRequest
-	facts := &policy.PullRequest{
-		Number: pr.Number, Title: pr.Title, Author: pr.Author, LastPusher: pr.LastPusher,
-		HeadSHA: pr.HeadSHA, BaseRef: pr.BaseRef,
-		Merged: true, Labels: append([]string{}, pr.Labels...), Files: []string{}, Changes: append([]string{}, a.Changes...),
-		Reviews: []policy.Review{},
-	}
-	for _, fc := range c.Changes {
-		facts.Files = append(facts.Files, fc.Path)
-	}
-	for _, r := range a.Reviews {
-		facts.Reviews = append(facts.Reviews, policy.Review{
-			Login: r.Login, State: r.State, CommitID: r.CommitID,
-			SubmittedAt: r.SubmittedAt.UTC().Format(time.RFC3339), Dismissed: r.Dismissed,
-		})
-	}
-	jc.PullRequest = facts
-	v, err := gate.Judge(ctx, jc)
-	if err != nil {
-		return nil, err
-	}
-	var found []auditctl.JudgeFinding
-	for _, f := range v.Findings {
-		if !slices.Contains(verifyRules, f.Rule) || f.Severity != "error" {
-			continue
-		}
-		kind, id, _ := strings.Cut(f.Record, "/")
-		if kind != "change" || !slices.Contains(a.Changes, id) {
-			continue
-		}
-		found = append(found, auditctl.JudgeFinding{Rule: f.Rule, Record: f.Record, Message: f.Message})
-	}
-	return found, nil
 }
 
 func newAuditCheckpointCmd(env *Env, g *globals) *cobra.Command {

@@ -10,6 +10,7 @@ package gate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/smsctl/smsctl/internal/finding"
+	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/sms"
@@ -103,6 +105,51 @@ func Judge(ctx context.Context, c Case) (*Verdict, error) {
 	finding.Sort(v.Findings)
 	v.Waived = out.Waived
 	return v, nil
+}
+
+// Merge is a merged commit to judge, as attest and audit verify judge it.
+type Merge struct {
+	// Commit is the merge (or squash) commit.
+	Commit *gitrepo.Commit
+	// PullRequest holds the pull request's facts (logins, reviews, files).
+	PullRequest *policy.PullRequest
+	// Now is "today" for time-based rules: the merge's time for a judgement
+	// of the past, the clock for attest.
+	Now time.Time
+	// SkipRetired leaves out the IDs the base's history retired, for a
+	// caller that keeps only the approval rules' findings.
+	SkipRetired bool
+}
+
+// JudgeMerge judges a merge commit the way the gate judged (or should have
+// judged) its pull request: its first parent is the base and the trusted
+// revision, the pull request's reviews its approvals. A root commit, or a
+// first parent that holds no SMS yet, is judged alone. A first parent the
+// clone lacks is an error that names the fix, never a judgement without
+// the base.
+func JudgeMerge(ctx context.Context, repo *sms.Repo, m Merge) (*Verdict, error) {
+	head, err := repo.AtCommit(ctx, m.Commit)
+	if err != nil {
+		return nil, fmt.Errorf("merge commit %s: %w", m.Commit.Hash[:12], err)
+	}
+	c := Case{Head: head, PullRequest: m.PullRequest, Now: m.Now}
+	if m.SkipRetired {
+		c.Retired = map[string][]string{}
+	}
+	if m.Commit.NumParents() > 0 {
+		parent, err := repo.Git.Resolve(m.Commit.Hash + "^1")
+		if err != nil {
+			return nil, fmt.Errorf("merge commit %s: its first parent is not in this clone, so the base that judges it cannot be read (fetch the whole history: fetch-depth: 0 in actions/checkout, or git fetch --unshallow): %w", m.Commit.Hash[:12], err)
+		}
+		base, err := repo.AtCommit(ctx, parent)
+		switch {
+		case err == nil:
+			c.Base, c.Trusted = base, base
+		case !errors.Is(err, records.ErrNotSMS):
+			return nil, fmt.Errorf("base %s: %w", parent.Hash[:12], err)
+		}
+	}
+	return Judge(ctx, c)
 }
 
 // person is a people record as far as authority goes.
