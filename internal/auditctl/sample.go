@@ -5,12 +5,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/audit"
+	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/records"
 )
 
@@ -233,4 +235,24 @@ func Summarise(entries []audit.Entry, notes map[string]*attest.Attestation) Trai
 	}
 	sort.Strings(t.Fields)
 	return t
+}
+
+// Trails walks the history of rev once and returns the audit trail
+// entries of every record of the given kinds, by ID.
+func Trails(repo *gitrepo.Repo, sub, rev string, kinds ...string) (map[string][]audit.Entry, error) {
+	byID := map[string][]audit.Entry{}
+	err := audit.Each(repo, audit.Options{Rev: rev, Sub: sub, Cache: true}, func(e audit.Entry) error {
+		if slices.Contains(kinds, e.Kind) {
+			byID[e.ID] = append(byID[e.ID], e)
+		}
+		return nil
+	})
+	return byID, err
+}
+
+// AddTrails gives each sampled record the summary of its trail.
+func (rep *SampleReport) AddTrails(byID map[string][]audit.Entry, notes map[string]*attest.Attestation) {
+	for i := range rep.Records {
+		rep.Records[i].Trail = Summarise(byID[rep.Records[i].ID], notes)
+	}
 }

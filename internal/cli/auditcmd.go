@@ -7,8 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/audit"
 	"github.com/smsctl/smsctl/internal/gitrepo"
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // parseWhen reads a --since/--until/--at value: RFC 3339, or a date; a
@@ -42,6 +44,39 @@ func openHistory(env *Env, g *globals) (*gitrepo.Repo, string, error) {
 		return nil, "", err
 	}
 	return repo, sub, nil
+}
+
+// auditRepo is what the audit commands read once and share: the SMS
+// repository (whose snapshots and compiled policies are cached), the head
+// commit and the evidence notes.
+type auditRepo struct {
+	repo  *sms.Repo
+	head  *gitrepo.Commit
+	notes map[string]*attest.Attestation
+}
+
+// openAudit opens the SMS repository the command runs in, which must be in
+// Git, resolves rev (HEAD when "") and reads the attestation notes.
+func openAudit(env *Env, g *globals, rev string) (*auditRepo, error) {
+	repo, err := sms.Open(g.repoDir(env))
+	if err != nil {
+		return nil, err
+	}
+	if err := repo.NeedGit(); err != nil {
+		return nil, err
+	}
+	if rev == "" {
+		rev = "HEAD"
+	}
+	c, err := repo.Git.Resolve(rev)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := attestations(env, repo.Git)
+	if err != nil {
+		return nil, err
+	}
+	return &auditRepo{repo: repo, head: c, notes: notes}, nil
 }
 
 func newAuditCmd(env *Env, g *globals) *cobra.Command {

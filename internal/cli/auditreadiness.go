@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,24 +68,21 @@ Exit codes: 0 every clause met, 1 a clause partial or missing, 2 usage,
 // readiness builds the matrix at rev, with audit verify of the history up
 // to rev for clause 7.5.
 func readiness(ctx context.Context, env *Env, g *globals, rev string, at time.Time, gh *githubFlags) (*auditctl.ReadinessReport, error) {
-	repo, sub, err := openHistory(env, g)
+	a, err := openAudit(env, g, rev)
 	if err != nil {
 		return nil, err
 	}
-	if sub == "." {
-		sub = ""
+	snap, err := a.repo.AtCommit(ctx, a.head)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rev, err)
 	}
-	recs, c, err := loadAt(repo, sub, rev)
+	v, err := verifyOptions(env, g, "", "", a.head.Hash, gh)
 	if err != nil {
 		return nil, err
 	}
-	v, err := verifyOptions(env, g, "", "", c.Hash, gh)
+	history, err := runVerify(ctx, env, g, a, v)
 	if err != nil {
 		return nil, err
 	}
-	history, err := runVerify(ctx, env, g, v)
-	if err != nil {
-		return nil, err
-	}
-	return auditctl.Readiness(recs, at, history), nil
+	return auditctl.Readiness(snap.Records, at, history), nil
 }

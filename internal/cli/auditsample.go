@@ -5,11 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/smsctl/smsctl/internal/attest"
-	"github.com/smsctl/smsctl/internal/audit"
 	"github.com/smsctl/smsctl/internal/auditctl"
-	"github.com/smsctl/smsctl/internal/gitrepo"
-	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/render"
 )
 
@@ -53,17 +49,24 @@ field), 3 could not run.`,
 			if !cmd.Flags().Changed("seed") {
 				return usageErrorf("--seed is required: the same seed gives the same sample")
 			}
-			repo, sub, err := openHistory(env, g)
+			a, err := openAudit(env, g, rev)
 			if err != nil {
 				return err
 			}
-			notes, err := attestations(env, repo)
+			snap, err := a.repo.AtCommit(cmd.Context(), a.head)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", rev, err)
 			}
-			rep, err := drawSample(repo, sub, rev, opts, notes)
+			rep, err := auditctl.Sample(snap.Records, opts)
 			if err != nil {
-				return err
+				return usageErrorf("%v", err)
+			}
+			if len(rep.Records) > 0 {
+				trails, err := auditctl.Trails(a.repo.Git, a.repo.Sub, a.head.Hash, opts.Kind)
+				if err != nil {
+					return err
+				}
+				rep.AddTrails(trails, a.notes)
 			}
 			return render.WriteSample(env.Stdout, output, rep)
 		},
@@ -78,51 +81,4 @@ field), 3 could not run.`,
 	f.StringVar(&rev, "rev", "HEAD", "draw from the records of Git revision `REV`")
 	outputFlag(cmd, &output, render.SampleFormats...)
 	return cmd
-}
-
-// loadAt loads the records of a revision.
-func loadAt(repo *gitrepo.Repo, sub, rev string) (*records.Repository, *gitrepo.Commit, error) {
-	c, err := repo.Resolve(rev)
-	if err != nil {
-		return nil, nil, err
-	}
-	fsys, err := repo.FS(c, sub)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs, err := records.Load(fsys, records.Options{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", rev, err)
-	}
-	return recs, c, nil
-}
-
-// drawSample draws the sample at rev and adds each record's trail.
-func drawSample(repo *gitrepo.Repo, sub, rev string, opts auditctl.SampleOptions, notes map[string]*attest.Attestation) (*auditctl.SampleReport, error) {
-	if sub == "." {
-		sub = ""
-	}
-	recs, c, err := loadAt(repo, sub, rev)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := auditctl.Sample(recs, opts)
-	if err != nil {
-		return nil, usageErrorf("%v", err)
-	}
-	if len(rep.Records) == 0 {
-		return rep, nil
-	}
-	byID := map[string][]audit.Entry{}
-	err = audit.Each(repo, audit.Options{Rev: c.Hash, Kind: opts.Kind, Sub: sub, Cache: true}, func(e audit.Entry) error {
-		byID[e.ID] = append(byID[e.ID], e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i := range rep.Records {
-		rep.Records[i].Trail = auditctl.Summarise(byID[rep.Records[i].ID], notes)
-	}
-	return rep, nil
 }

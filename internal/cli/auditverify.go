@@ -12,7 +12,6 @@ import (
 	"github.com/smsctl/smsctl/internal/github"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/render"
-	"github.com/smsctl/smsctl/internal/sms"
 )
 
 func newAuditVerifyCmd(env *Env, g *globals) *cobra.Command {
@@ -71,7 +70,11 @@ Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
 			if opts.opts.VerifySignature, err = signatureVerifier(env, g, keyring, allowedSigners); err != nil {
 				return err
 			}
-			rep, err := runVerify(cmd.Context(), env, g, opts)
+			a, err := openAudit(env, g, rev)
+			if err != nil {
+				return err
+			}
+			rep, err := runVerify(cmd.Context(), env, g, a, opts)
 			if err != nil {
 				return err
 			}
@@ -115,21 +118,10 @@ func verifyOptions(env *Env, g *globals, since, until, rev string, gh *githubFla
 
 // runVerify opens the repository, reads the evidence and checkpoints, and
 // verifies.
-func runVerify(ctx context.Context, env *Env, g *globals, v *verifyRun) (*auditctl.VerifyReport, error) {
-	smsRepo, err := sms.Open(g.repoDir(env))
-	if err != nil {
-		return nil, err
-	}
-	if err := smsRepo.NeedGit(); err != nil {
-		return nil, err
-	}
-	repo := smsRepo.Git
+func runVerify(ctx context.Context, env *Env, g *globals, a *auditRepo, v *verifyRun) (*auditctl.VerifyReport, error) {
+	smsRepo, repo, notes := a.repo, a.repo.Git, a.notes
 	opts := v.opts
 	opts.Sub = smsRepo.Sub
-	notes, err := attestations(env, repo)
-	if err != nil {
-		return nil, err
-	}
 	cps, bad, err := auditctl.Checkpoints(repo)
 	if err != nil {
 		return nil, err
