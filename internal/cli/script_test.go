@@ -46,6 +46,7 @@ func TestMain(m *testing.M) {
 // command and per failure mode. `go test ./internal/cli -update` rewrites
 // their expected output.
 func TestScripts(t *testing.T) {
+	acme := &acmeTemplate{}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
@@ -59,6 +60,9 @@ func TestScripts(t *testing.T) {
 			"github": githubCmd,
 			// action-script ACTION STEP FILE writes an action's run script.
 			"action-script": actionScriptCmd,
+			// acme DIR copies the acme example, replayed once per test
+			// binary as smsctl init --example acme replays it.
+			"acme": acme.cmd(t),
 			// exit CODE PROG ARGS... runs a program and checks its exit code.
 			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
@@ -80,12 +84,9 @@ func TestScripts(t *testing.T) {
 			},
 		},
 		Setup: func(e *testscript.Env) error {
-			e.Setenv("SMSCTL_NOW", "2026-11-23T10:00:00Z")
-			e.Setenv("GIT_AUTHOR_NAME", "Test Author")
-			e.Setenv("GIT_AUTHOR_EMAIL", "author@example.com")
-			e.Setenv("GIT_COMMITTER_NAME", "Test Author")
-			e.Setenv("GIT_COMMITTER_EMAIL", "author@example.com")
-			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			for k, v := range scriptEnv {
+				e.Setenv(k, v)
+			}
 			e.Setenv("CUE_CACHE_DIR", e.WorkDir+"/.cache/cue")
 			return nil
 		},
