@@ -44,7 +44,8 @@ type Config struct {
 	// APIURL is the REST API's base URL; DefaultAPIURL when empty.
 	APIURL string
 	// HTTPClient carries the requests (http.DefaultTransport when nil);
-	// its transport is wrapped with the retries and the timeout.
+	// its transport is wrapped with the token, the retries and the
+	// timeout, and its CheckRedirect replaced by the client's own.
 	HTTPClient *http.Client
 	// Timeout bounds each attempt of an HTTP request, until its body is
 	// read (default 30s).
