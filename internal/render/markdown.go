@@ -174,7 +174,7 @@ func codeSpan(s string) string {
 	return fence + s + fence
 }
 
-// mdCell is s as the text of a table cell: on one line, with "|" escaped and every character that Markdown or HTML
+// mdCell is s as the text of a table cell (or list item): on one line, with "|" escaped and every character that Markdown or HTML
 // would take for markup escaped, except that the code spans s holds (as
 // CommonMark reads them: a run of backticks up to the next run of the same
 // length) are kept as code, fenced anew by codeSpan. A backtick that opens
@@ -204,7 +204,11 @@ func mdCell(s string) string {
 		b.WriteString(mdCode(code))
 		s = rest[end+n:]
 	}
-	return b.String()
+	out := b.String()
+	if strings.HasPrefix(out, "#") {
+		out = `\` + out // a heading, where the text starts a line
+	}
+	return out
 }
 
 // backticks counts the backticks s starts with.
@@ -235,11 +239,12 @@ func closingRun(s string, n int) int {
 
 // mdEscape backslash-escapes the characters that are markup in GitHub's
 // Markdown text: emphasis, links and images, raw HTML and entities,
-// tables, strikethrough, headings, math, code.
+// tables, strikethrough, math, code. A "#" is markup only where a line
+// starts (mdCell escapes it there), and elsewhere refers to an issue.
 var mdEscape = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 	"<", `\<`, ">", `\>`, "|", `\|`, "~", `\~`, "&", `\&`,
-	"!", `\!`, "#", `\#`, "$", `\$`,
+	"!", `\!`, "$", `\$`,
 ).Replace
 
 // oneLineText puts s on one line.

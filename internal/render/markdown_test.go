@@ -176,7 +176,8 @@ func splitRow(line string) []string {
 
 // markup reads s as CommonMark inline text and returns the characters
 // outside code spans and backslash escapes that could start markup (HTML,
-// entities, links, images, emphasis, math, code): "" when there are none.
+// entities, links, images, emphasis, math, code; "#" is markup only where
+// a line starts): "" when there are none.
 // An unclosed run of backticks is markup too.
 func markup(s string) string {
 	var raw strings.Builder
@@ -195,7 +196,7 @@ func markup(s string) string {
 			}
 			i += n + end + n
 		default:
-			if strings.IndexByte("<>&[]*_~$!#`", c) >= 0 {
+			if strings.IndexByte("<>&[]*_~$!`", c) >= 0 {
 				raw.WriteByte(c)
 			}
 			i++
@@ -232,4 +233,17 @@ func codeSpans(out string) []string {
 		}
 	}
 	return spans
+}
+
+// Text that starts a list item or heading cannot make one of its own.
+func TestMarkdownCellStart(t *testing.T) {
+	for in, want := range map[string]string{
+		"# heading":   `\# heading`,
+		"issue #142":  "issue #142",
+		"`#` in code": "`#` in code",
+	} {
+		if got := mdCell(in); got != want {
+			t.Errorf("mdCell(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
