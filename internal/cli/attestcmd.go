@@ -128,7 +128,8 @@ func attestRun(ctx context.Context, opts *attestOptions, dir string) error {
 	if err != nil {
 		return fmt.Errorf("pull request #%d: its merge commit %s is not in this clone; fetch it first", number, pr.MergeCommit[:12])
 	}
-	cred := gitrepo.Credentials{Token: githubToken(env)}
+	// the token goes with a push only to this GitHub's own Git host, over https
+	cred := gitrepo.Credentials{Token: githubToken(env), Host: client.GitHost()}
 	a, err := attestation(ctx, env, smsRepo, merge, ghRepo, pr)
 	if err != nil {
 		return err

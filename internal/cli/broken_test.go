@@ -61,6 +61,7 @@ func TestBrokenExamples(t *testing.T) {
 				srv := githubtest.New(fx)
 				t.Cleanup(srv.Close)
 				vars["GITHUB_API_URL"], vars["GITHUB_TOKEN"] = srv.APIURL(), fx.Token
+				vars["SMSCTL_TEST_GITHUB_HTTP_LOOPBACK"] = "1" // the stand-in is plain http on 127.0.0.1
 				args = append(args[:len(args)-1], "--policies-from", "HEAD", "--pr", strconv.Itoa(fx.Pulls[0].Number), "--github-repo", fx.Repo, ".")
 			}
 			var stdout, stderr bytes.Buffer

@@ -47,6 +47,8 @@ func githubCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Defer(srv.Close)
 		githubServers.Store(ts, srv)
 		ts.Setenv("GITHUB_API_URL", srv.APIURL())
+		// the stand-in speaks plain http on 127.0.0.1: say so, explicitly
+		ts.Setenv("SMSCTL_TEST_GITHUB_HTTP_LOOPBACK", "1")
 	case "dump":
 		v, ok := githubServers.Load(ts)
 		if !ok {

@@ -46,12 +46,17 @@ func (env *Env) getenv(k string) string {
 	return env.Getenv(k)
 }
 
-// githubClient builds the client from the environment: the token, and
-// GITHUB_API_URL for GitHub Enterprise Server.
+// githubClient builds the client from the environment: the token,
+// GITHUB_API_URL for GitHub Enterprise Server, SMSCTL_COMMENT_AUTHOR for
+// the bot a GitHub App's installation token comments as, and
+// SMSCTL_TEST_GITHUB_HTTP_LOOPBACK=1 for tests against a plain-http
+// server on a loopback address.
 func githubClient(env *Env) (*github.Client, error) {
 	c, err := github.New(github.Config{
 		Token: githubToken(env), APIURL: env.getenv("GITHUB_API_URL"), Now: env.Now,
-		UserAgent: "smsctl/" + buildVersion().Version,
+		UserAgent:         "smsctl/" + buildVersion().Version,
+		CommentAuthor:     env.getenv("SMSCTL_COMMENT_AUTHOR"),
+		AllowHTTPLoopback: env.getenv("SMSCTL_TEST_GITHUB_HTTP_LOOPBACK") == "1",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("GITHUB_API_URL: %w", err)

@@ -36,10 +36,14 @@ func TestTokenNeverShown(t *testing.T) {
 	}
 	srv := githubtest.New(fx)
 	defer srv.Close()
-	good := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": srv.APIURL()}
-	ghToken := map[string]string{"GH_TOKEN": token, "GITHUB_API_URL": srv.APIURL()}
-	wrong := map[string]string{"GITHUB_TOKEN": "ghp_wrong", "GITHUB_API_URL": srv.APIURL()}
-	inURL := map[string]string{"GITHUB_API_URL": strings.Replace(srv.APIURL(), "http://", "http://x:"+token+"@", 1)}
+	// the stand-in speaks plain http on 127.0.0.1, which smsctl allows
+	// only when told so
+	const loopback = "SMSCTL_TEST_GITHUB_HTTP_LOOPBACK"
+	good := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": srv.APIURL(), loopback: "1"}
+	ghToken := map[string]string{"GH_TOKEN": token, "GITHUB_API_URL": srv.APIURL(), loopback: "1"}
+	wrong := map[string]string{"GITHUB_TOKEN": "ghp_wrong", "GITHUB_API_URL": srv.APIURL(), loopback: "1"}
+	inURL := map[string]string{"GITHUB_API_URL": strings.Replace(srv.APIURL(), "http://", "http://x:"+token+"@", 1), loopback: "1"}
+	plainHTTP := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": srv.APIURL()}
 	acme := filepath.Join(dir, "acme")
 	for _, c := range []struct {
 		env  map[string]string
@@ -52,11 +56,19 @@ func TestTokenNeverShown(t *testing.T) {
 		{good, []string{"validate", acme, "--pr", "9"}, ExitError},
 		{wrong, []string{"validate", acme, "--pr", "7"}, ExitError},
 		{inURL, []string{"validate", acme, "--pr", "7"}, ExitError},
+		{plainHTTP, []string{"validate", acme, "--pr", "7"}, ExitError},
+		{plainHTTP, []string{"-C", acme, "attest", "--pr", "7"}, ExitError},
 		{good, []string{"-C", acme, "attest", "--pr", "7"}, ExitError},
 		{good, []string{"-C", acme, "attest"}, ExitError},
 		{good, []string{"-C", acme, "audit", "log", "CHG-2026-0038"}, 0},
 	} {
+		before := len(srv.Requests())
 		code, out := run(c.env, c.args...)
+		// over plain http without the test switch, or with credentials in
+		// the URL, nothing is sent at all
+		if plain := c.env[loopback] == "" || c.env["GITHUB_API_URL"] != srv.APIURL(); plain && len(srv.Requests()) != before {
+			t.Errorf("%v sent %d requests to %s", c.args, len(srv.Requests())-before, c.env["GITHUB_API_URL"])
+		}
 		t.Logf("%v: %d\n%s", c.args, code, lastLines(out))
 		if code != c.code {
 			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, c.code, out)
@@ -68,6 +80,7 @@ func TestTokenNeverShown(t *testing.T) {
 			t.Errorf("%v shows the token:\n%s", c.args, out)
 		}
 	}
+
 	for _, c := range srv.Comments(7) {
 		if strings.Contains(c.Body, token) {
 			t.Error("the comment shows the token")

@@ -7,7 +7,14 @@
 // URL, HTTP client, clock); it never reads the environment. Its transport
 // retries server errors (5xx) with backoff and waits out GitHub's secondary
 // rate limits within a bound; a spent primary rate limit is an error that
-// names the reset time. Errors never contain the token.
+// names the reset time.
+//
+// The token stays with GitHub: it is sent only over https to the API URL's
+// own host (plain http only to a loopback test server, and only when the
+// caller says so), never along a redirect to another host or scheme; a
+// redirect of a request with a body to another host is refused, one of a
+// read is followed without the token. An API URL carrying credentials is
+// refused. Errors, and text the server sent, never contain the token.
 package github
 
 import (
@@ -16,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,7 +44,8 @@ type Config struct {
 	// APIURL is the REST API's base URL; DefaultAPIURL when empty.
 	APIURL string
 	// HTTPClient carries the requests (http.DefaultTransport when nil);
-	// its transport is wrapped with the retries and the timeout.
+	// its transport is wrapped with the token, the retries and the
+	// timeout, and its CheckRedirect replaced by the client's own.
 	HTTPClient *http.Client
 	// Timeout bounds each attempt of an HTTP request, until its body is
 	// read (default 30s).
@@ -56,12 +65,32 @@ type Config struct {
 	Now func() time.Time
 	// UserAgent identifies the client.
 	UserAgent string
+	// AllowHTTPLoopback lets APIURL be plain http:// when its host is a
+	// loopback address (localhost, 127.0.0.0/8, ::1), the token included:
+	// for tests against an in-process server, never for a real GitHub.
+	// Without it the client talks to GitHub over https only.
+	AllowHTTPLoopback bool
+	// CommentAuthor is the login the token writes comments as when it is a
+	// GitHub App installation token, which may not read GET /user (403
+	// "Resource not accessible by integration"): "github-actions[bot]", the
+	// GITHUB_TOKEN of GitHub Actions, when empty; "APP-SLUG[bot]" for a
+	// GitHub App of one's own. For any other token GET /user names it.
+	CommentAuthor string
 }
+
+// DefaultCommentAuthor is the login GitHub Actions' GITHUB_TOKEN writes as.
+const DefaultCommentAuthor = "github-actions[bot]"
 
 // Client talks to one GitHub (or GitHub Enterprise Server) API.
 type Client struct {
-	gh  *gh.Client
-	now func() time.Time
+	gh    *gh.Client
+	now   func() time.Time
+	token string
+	api   *url.URL
+	// commentAuthor is Config.CommentAuthor, or its default.
+	commentAuthor string
+	// self is the token's identity, once asked (see Self).
+	self *Identity
 }
 
 // New builds a client.
@@ -84,6 +113,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	api := cfg.APIURL
+	if api == "" {
+		api = DefaultAPIURL
+	}
+	u, err := apiURL(api, cfg.AllowHTTPLoopback)
+	if err != nil {
+		return nil, err
+	}
 	// The timeout bounds each attempt (retryTransport), not the whole
 	// call: waiting out a rate limit must not count against it.
 	hc := &http.Client{}
@@ -95,28 +132,109 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = &retryTransport{base: base, cfg: cfg}
-	c := gh.NewClient(hc)
-	if cfg.Token != "" {
-		c = c.WithAuthToken(cfg.Token)
+	hc.Transport = &authTransport{
+		base:  &retryTransport{base: base, cfg: cfg},
+		token: cfg.Token, scheme: u.Scheme, host: u.Host,
 	}
+	hc.CheckRedirect = checkRedirect
+	c := gh.NewClient(hc)
 	if cfg.UserAgent != "" {
 		c.UserAgent = cfg.UserAgent
 	}
-	api := cfg.APIURL
-	if api == "" {
-		api = DefaultAPIURL
+	c.BaseURL = u
+	c.UploadURL = u
+	author := cfg.CommentAuthor
+	if author == "" {
+		author = DefaultCommentAuthor
 	}
+	return &Client{gh: c, now: cfg.Now, token: cfg.Token, api: u, commentAuthor: author}, nil
+}
+
+// apiURL checks the API's base URL: https (or http to a loopback host when
+// allowed), no credentials in it, a trailing slash. Its errors show the
+// URL without user information or query.
+func apiURL(api string, allowHTTPLoopback bool) (*url.URL, error) {
 	u, err := url.Parse(api)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("GitHub API URL %q: not an http(s) URL", api)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		shown := "(not a URL)"
+		if err == nil {
+			shown = redactURL(api)
+		}
+		return nil, fmt.Errorf("GitHub API URL %s: not an https URL", shown)
 	}
+	if u.User != nil {
+		return nil, fmt.Errorf("GitHub API URL %s: carries user information (USER:PASSWORD@), which smsctl refuses: give the token in GITHUB_TOKEN (or GH_TOKEN), never in the URL", redactURL(api))
+	}
+	if u.Scheme == "http" && !(allowHTTPLoopback && isLoopback(u.Hostname())) {
+		return nil, fmt.Errorf("GitHub API URL %s: not https; smsctl talks to GitHub, and sends its token, over https only", redactURL(api))
+	}
+	u.Host = strings.ToLower(u.Host)
+	u.RawQuery, u.Fragment = "", ""
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
-	c.BaseURL = u
-	c.UploadURL = u
-	return &Client{gh: c, now: cfg.Now}, nil
+	return u, nil
+}
+
+// isLoopback is true for localhost and loopback IP addresses.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// GitHost is the host that serves Git for this API, where the token may be
+// sent with a push: github.com for api.github.com (and SUB.ghe.com for
+// api.SUB.ghe.com), the API's own host for GitHub Enterprise Server
+// (https://HOST/api/v3/), with its port if it has one.
+func (c *Client) GitHost() string {
+	return gitHost(c.api.Host)
+}
+
+func gitHost(apiHost string) string {
+	if h, ok := strings.CutPrefix(apiHost, "api."); ok && h != "" {
+		return h
+	}
+	return apiHost
+}
+
+// authTransport adds the token to the requests that go to the API's own
+// scheme and host, and to no other: not to a host a redirect names, nor
+// after a redirect from https to http.
+type authTransport struct {
+	base         http.RoundTripper
+	token        string
+	scheme, host string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Del("Authorization")
+	if t.token != "" && r.URL.Scheme == t.scheme && strings.EqualFold(r.URL.Host, t.host) {
+		r.Header.Set("Authorization", "Bearer "+t.token)
+	}
+	return t.base.RoundTrip(r)
+}
+
+// checkRedirect follows a redirect within the API's origin, and a read's
+// redirect to another origin (without the token: authTransport sees to
+// that). A request with a body (a comment, a check run) redirected to
+// another origin is refused, so that the body stays with GitHub too.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0]
+	if req.URL.Scheme == first.URL.Scheme && strings.EqualFold(req.URL.Host, first.URL.Host) {
+		return nil
+	}
+	if first.Method != http.MethodGet && first.Method != http.MethodHead {
+		return fmt.Errorf("refused a redirect of %s %s to %s://%s: smsctl sends what it writes only to the GitHub API's own host",
+			first.Method, first.URL.Path, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -243,11 +361,16 @@ var ErrNotFound = errors.New("not found")
 var ErrUnauthorized = errors.New("GitHub refused the token (401 Bad credentials): check GITHUB_TOKEN or GH_TOKEN")
 
 // explain turns go-github's errors into ones that say what to do. what
-// names the object asked for ("pull request acme/sms#7").
+// names the object asked for ("pull request acme/sms#7"). The token is
+// taken out of the text, should the server have echoed it.
 func (c *Client) explain(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	return c.redactErr(c.explain1(what, err))
+}
+
+func (c *Client) explain1(what string, err error) error {
 	var rl *gh.RateLimitError
 	if errors.As(err, &rl) {
 		reset := rl.Rate.Reset.Time.UTC()
@@ -293,6 +416,33 @@ func (c *Client) explain(what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// redact replaces the token in s, text a server sent, with "***".
+func (c *Client) redact(s string) string {
+	if c.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.token, "***")
+}
+
+// redactErr is err with the token taken out of its text. It still answers
+// errors.Is for the errors err wraps (ErrNotFound, ErrUnauthorized), but
+// does not unwrap to them, so that the text with the token cannot be
+// reached.
+func (c *Client) redactErr(err error) error {
+	if err == nil || c.token == "" || !strings.Contains(err.Error(), c.token) {
+		return err
+	}
+	return &redactedError{msg: c.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 // redactURL drops a URL's user information and query, where credentials
 // could hide.

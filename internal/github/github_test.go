@@ -55,7 +55,7 @@ func fixture() githubtest.Fixture {
 func client(t *testing.T, srv *githubtest.Server, tok string, waits *[]time.Duration) *github.Client {
 	t.Helper()
 	c, err := github.New(github.Config{
-		Token: tok, APIURL: srv.APIURL(), Backoff: time.Second, MaxWait: 2 * time.Minute,
+		Token: tok, APIURL: srv.APIURL(), Backoff: time.Second, MaxWait: 2 * time.Minute, AllowHTTPLoopback: true,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			if waits != nil {
 				*waits = append(*waits, d)
@@ -340,7 +340,7 @@ func TestTimeoutIsRetriedForReads(t *testing.T) {
 	defer srv.Close()
 	var waits []time.Duration
 	c, err := github.New(github.Config{
-		APIURL: srv.URL + "/", Timeout: 100 * time.Millisecond,
+		APIURL: srv.URL + "/", Timeout: 100 * time.Millisecond, AllowHTTPLoopback: true,
 		Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil },
 	})
 	if err != nil {

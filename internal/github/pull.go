@@ -184,7 +184,31 @@ func (c *Client) PullRequest(ctx context.Context, repo Repo, number int) (*PullR
 	if err := c.lastPusher(ctx, pr); err != nil {
 		return nil, err
 	}
+	c.scrub(pr)
 	return pr, nil
+}
+
+// scrub takes the token out of the text of pr, should the server have
+// echoed it anywhere.
+func (c *Client) scrub(pr *PullRequest) {
+	if c.token == "" {
+		return
+	}
+	for _, s := range []*string{&pr.Title, &pr.URL, &pr.Author, &pr.State, &pr.HeadSHA, &pr.HeadRef, &pr.HeadRepo,
+		&pr.BaseRef, &pr.BaseSHA, &pr.MergeableState, &pr.MergedBy, &pr.MergeCommit, &pr.LastPusher} {
+		*s = c.redact(*s)
+	}
+	for i := range pr.Labels {
+		pr.Labels[i] = c.redact(pr.Labels[i])
+	}
+	for i := range pr.Files {
+		f := &pr.Files[i]
+		f.Path, f.Status, f.PreviousPath = c.redact(f.Path), c.redact(f.Status), c.redact(f.PreviousPath)
+	}
+	for i := range pr.Reviews {
+		r := &pr.Reviews[i]
+		r.Login, r.State, r.CommitID = c.redact(r.Login), c.redact(r.State), c.redact(r.CommitID)
+	}
 }
 
 // activity is one entry of GET /repos/{owner}/{repo}/activity, which

@@ -2,7 +2,9 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
@@ -10,15 +12,66 @@ import (
 
 // CommentMarker is the hidden line that marks smsctl's pull-request comment,
 // so a later run edits it instead of adding another. smsctl's markdown
-// output starts with it.
+// output starts with it. Anyone can write it, so it marks smsctl's comment
+// only in a comment the token's own identity wrote (see UpsertComment).
 const CommentMarker = "<!-- smsctl validate -->"
+
+// Identity is who a token acts as on GitHub.
+type Identity struct {
+	Login string `json:"login"`
+	// Type is GitHub's user type: "User", or "Bot" for a GitHub App.
+	Type string `json:"type"`
+}
+
+// Self returns the token's identity: the user GET /user names for a user's
+// token (personal access token, OAuth or GitHub App user token); for a
+// GitHub App installation token, which GitHub refuses GET /user (403
+// "Resource not accessible by integration"), the bot Config.CommentAuthor
+// names (github-actions[bot] by default). The answer is kept for the
+// client's life.
+func (c *Client) Self(ctx context.Context) (Identity, error) {
+	if c.self != nil {
+		return *c.self, nil
+	}
+	if c.token == "" {
+		return Identity{}, errors.New("the token's identity: no token (set GITHUB_TOKEN or GH_TOKEN)")
+	}
+	u, _, err := c.gh.Users.Get(ctx, "")
+	var id Identity
+	var er *gh.ErrorResponse
+	switch {
+	case err == nil:
+		id = Identity{Login: c.redact(u.GetLogin()), Type: u.GetType()}
+		if id.Login == "" {
+			return Identity{}, errors.New("the token's identity: GET /user named no login")
+		}
+		if id.Type == "" {
+			id.Type = "User"
+		}
+	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusForbidden &&
+		strings.Contains(strings.ToLower(er.Message), "not accessible by integration"):
+		id = Identity{Login: c.commentAuthor, Type: "Bot"}
+	default:
+		return Identity{}, c.explain("the token's identity (GET /user)", err)
+	}
+	c.self = &id
+	return id, nil
+}
+
+// wrote is true when cm was written by id.
+func wrote(id Identity, cm *gh.IssueComment) bool {
+	u := cm.GetUser()
+	return u != nil && strings.EqualFold(u.GetLogin(), id.Login) && strings.EqualFold(u.GetType(), id.Type)
+}
 
 // maxCommentBytes is GitHub's limit on a comment body (65,536 characters).
 const maxCommentBytes = 65000
 
 // UpsertComment creates smsctl's comment on pull request number, or edits
-// the one that carries CommentMarker. It returns the comment's URL and
-// whether it was created.
+// its earlier one: the first comment that starts with CommentMarker and was
+// written by the token's own identity (Self), login and type alike. A
+// comment anyone else wrote is never edited, whatever it carries. It
+// returns the comment's URL and whether it was created.
 func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body string) (string, bool, error) {
 	what := fmt.Sprintf("comment on pull request %s#%d", repo, number)
 	if len(body) > maxCommentBytes {
@@ -31,6 +84,10 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body 
 	if !strings.HasPrefix(body, CommentMarker) {
 		body = CommentMarker + "\n" + body
 	}
+	self, err := c.Self(ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("%s: %w", what, err)
+	}
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	var found *gh.IssueComment
 	for found == nil {
@@ -39,7 +96,7 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body 
 			return "", false, c.explain(what, err)
 		}
 		for _, cm := range cs {
-			if strings.Contains(cm.GetBody(), CommentMarker) {
+			if strings.HasPrefix(cm.GetBody(), CommentMarker) && wrote(self, cm) {
 				found = cm
 				break
 			}
@@ -54,13 +111,13 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, body 
 		if err != nil {
 			return "", false, c.explain(what, err)
 		}
-		return cm.GetHTMLURL(), false, nil
+		return c.redact(cm.GetHTMLURL()), false, nil
 	}
 	cm, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, number, &gh.IssueComment{Body: &body})
 	if err != nil {
 		return "", false, c.explain(what, err)
 	}
-	return cm.GetHTMLURL(), true, nil
+	return c.redact(cm.GetHTMLURL()), true, nil
 }
 
 // Annotation is one finding placed on a file of a check run.
@@ -126,7 +183,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, repo Repo, run CheckRun) (s
 		}
 		rest = rest[n:]
 	}
-	return cr.GetHTMLURL(), nil
+	return c.redact(cr.GetHTMLURL()), nil
 }
 
 func optional(s string) *string {

@@ -1,10 +1,13 @@
 package gitrepo
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -140,17 +143,85 @@ func (r *Repo) AddNote(ref, commit string, note []byte, who Signature, message s
 }
 
 // Credentials authenticate a fetch or push over HTTPS: a token is sent as
-// the password of user x-access-token, as GitHub expects. Empty means the
-// transport's default (SSH agent, or anonymous).
+// the password of user x-access-token, as GitHub expects, and only over
+// https to the Git host of the GitHub it belongs to. A remote elsewhere, or
+// over plain http, gets no token: the fetch or push goes without it (the
+// remote's own credentials, an SSH agent, or anonymous), and if the remote
+// then asks for authentication the error says why the token was held back.
+// Empty Token means the transport's default.
 type Credentials struct {
 	Token string
+	// Host is the Git host the token belongs to, with its port when it is
+	// not 443: github.com for api.github.com, HOST for a GitHub Enterprise
+	// Server at https://HOST/api/v3/. Empty means github.com.
+	Host string
+	// caBundle is trusted for https remotes besides the system's roots
+	// (tests serve https with a certificate of their own).
+	caBundle []byte
 }
 
-func (c Credentials) auth(url string) transport.AuthMethod {
-	if c.Token == "" || !(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://")) {
-		return nil
+// DefaultGitHost is where a token goes when Credentials names no host.
+const DefaultGitHost = "github.com"
+
+// auth decides what a fetch or push to remoteURL sends: the token for an
+// https URL on the credentials' host, nothing otherwise. held says, when a
+// token was held back from an http(s) remote, why and what to do.
+func (c Credentials) auth(remoteURL string) (auth transport.AuthMethod, held string) {
+	if c.Token == "" {
+		return nil, ""
 	}
-	return &githttp.BasicAuth{Username: "x-access-token", Password: c.Token}
+	ep, err := transport.NewEndpoint(remoteURL)
+	if err != nil {
+		return nil, ""
+	}
+	want := c.Host
+	if want == "" {
+		want = DefaultGitHost
+	}
+	switch ep.Protocol {
+	case "https":
+	case "http":
+		return nil, fmt.Sprintf("the remote is plain http, and smsctl sends the token only over https: set the remote's URL to https://%s/…", ep.Host)
+	default:
+		return nil, "" // ssh, git, a local path: the token is not for these
+	}
+	if !sameHost(ep.Host, ep.Port, want) {
+		return nil, fmt.Sprintf("the token is for %s and the remote is on %s: give the remote credentials of its own, or push to %s", want, hostPort(ep.Host, ep.Port), want)
+	}
+	return &githttp.BasicAuth{Username: "x-access-token", Password: c.Token}, ""
+}
+
+// sameHost compares a remote's host and port with HOST[:PORT], case aside;
+// no port means 443.
+func sameHost(host string, port int, want string) bool {
+	wantHost, wantPort := want, 443
+	if h, p, err := net.SplitHostPort(want); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return false
+		}
+		wantHost, wantPort = h, n
+	}
+	if port == 0 {
+		port = 443
+	}
+	return strings.EqualFold(strings.Trim(host, "[]"), strings.Trim(wantHost, "[]")) && port == wantPort
+}
+
+func hostPort(host string, port int) string {
+	if port == 0 || port == 443 {
+		return host
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// heldBack adds to err, when the remote asked for credentials the token was
+// held back from, why it was.
+func heldBack(err error, held string) string {
+	if held == "" || !(errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed)) {
+		return ""
+	}
+	return " (the token was not sent: " + held + ")"
 }
 
 // ErrNotesMoved is returned when the remote's notes ref moved on since it
@@ -171,7 +242,8 @@ func (r *Repo) FetchNotes(remote, ref string, cred Credentials, replace bool) er
 	if replace {
 		spec = "+" + spec
 	}
-	err = rem.Fetch(&git.FetchOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
+	auth, held := cred.auth(rem.Config().URLs[0])
+	err = rem.Fetch(&git.FetchOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, CABundle: cred.caBundle})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
@@ -181,7 +253,7 @@ func (r *Repo) FetchNotes(remote, ref string, cred Credentials, replace bool) er
 	case errors.Is(err, git.ErrForceNeeded), strings.Contains(err.Error(), "non-fast-forward"):
 		return fmt.Errorf("fetch %s from %s: %w: this clone has notes the remote lacks", ref, remote, ErrNotesMoved)
 	}
-	return fmt.Errorf("fetch %s from %s: %w", ref, remote, redact(err, cred))
+	return fmt.Errorf("fetch %s from %s: %w%s", ref, remote, redact(err, cred), heldBack(err, held))
 }
 
 // PushNotes pushes ref to remote, fast-forward only: ErrNotesMoved when the
@@ -192,14 +264,15 @@ func (r *Repo) PushNotes(remote, ref string, cred Credentials) error {
 		return fmt.Errorf("remote %q: %w", remote, err)
 	}
 	spec := config.RefSpec(ref + ":" + ref)
-	err = rem.Push(&git.PushOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: cred.auth(rem.Config().URLs[0])})
+	auth, held := cred.auth(rem.Config().URLs[0])
+	err = rem.Push(&git.PushOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, CABundle: cred.caBundle})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case strings.Contains(err.Error(), "non-fast-forward"):
 		return fmt.Errorf("push %s to %s: %w", ref, remote, ErrNotesMoved)
 	}
-	return fmt.Errorf("push %s to %s: %w", ref, remote, redact(err, cred))
+	return fmt.Errorf("push %s to %s: %w%s", ref, remote, redact(err, cred), heldBack(err, held))
 }
 
 // RemoteURL returns the first URL of a remote.
@@ -211,13 +284,29 @@ func (r *Repo) RemoteURL(remote string) (string, error) {
 	return rem.Config().URLs[0], nil
 }
 
-// redact keeps a token out of an error's text.
+// redact keeps a token out of an error's text: the token itself, and the
+// Basic authorization it travels in. The redacted error keeps answering
+// errors.Is as err does.
 func redact(err error, cred Credentials) error {
-	if cred.Token == "" || !strings.Contains(err.Error(), cred.Token) {
+	if cred.Token == "" {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), cred.Token, "***"))
+	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + cred.Token))
+	msg := err.Error()
+	if !strings.Contains(msg, cred.Token) && !strings.Contains(msg, basic) {
+		return err
+	}
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, basic, "***"), cred.Token, "***")
+	return &redactedError{msg: msg, err: err}
 }
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 func (r *Repo) notesTree(ref string) (*object.Tree, error) {
 	h, err := r.repo.Reference(plumbing.ReferenceName(ref), true)

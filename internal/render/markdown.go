@@ -48,11 +48,11 @@ func writeMarkdown(w io.Writer, v *Validation) error {
 	}
 	where := ""
 	if v.Revision != "" {
-		where = " at " + mdCode(v.Revision)
+		where = " at " + mdInlineCode(v.Revision)
 	}
 	fmt.Fprintf(bw, "%s, %s, %d waived: %s in %s of %s%s\n",
 		verdict, plural(v.Warnings, "warning"), len(waived),
-		plural(v.Records, "record"), plural(v.Files, "file"), mdCode(displayRoot(v.Root)), where)
+		plural(v.Records, "record"), plural(v.Files, "file"), mdInlineCode(displayRoot(v.Root)), where)
 
 	if len(active) > 0 {
 		fmt.Fprintln(bw)
@@ -88,7 +88,7 @@ func writeMarkdown(w io.Writer, v *Validation) error {
 
 	if v.PolicyDigest != "" {
 		fmt.Fprintln(bw)
-		fmt.Fprintf(bw, "Policies: %s\n", mdCode(v.PolicyDigest))
+		fmt.Fprintf(bw, "Policies: %s\n", mdInlineCode(v.PolicyDigest))
 	}
 	return bw.Flush()
 }
@@ -122,42 +122,129 @@ func mdRule(e entry) string {
 	return mdCode(e.Rule)
 }
 
+// Markdown escaping. Every string that comes from the repository (record
+// IDs, field paths, file paths, messages, rule IDs, clauses, waivers) is
+// written either as a code span or as escaped text, never as markup:
+//
+//   - a code span's fence is one backtick longer than the longest run of
+//     backticks inside it (CommonMark: a span closes only on a run of the
+//     same length), padded with a space when the text starts or ends with a
+//     backtick or a space, so the text cannot close it and open raw HTML;
+//     inside a span "<", "&" and the rest are literal;
+//   - text outside code spans has every ASCII character that can start
+//     markup or raw HTML in GitHub's renderer backslash-escaped;
+//   - in a table cell every "|" is escaped (GFM splits cells on "|" even
+//     inside a code span, and unescapes "\|" there) and line breaks become
+//     spaces, so a row keeps its columns.
+
 // mdCode is s as inline code in a table cell; empty when s is.
 func mdCode(s string) string {
 	if s == "" {
 		return ""
 	}
-	s = strings.ReplaceAll(oneLineText(s), "|", `\|`)
-	if strings.Contains(s, "`") {
-		return "`` " + s + " ``"
-	}
-	return "`" + s + "`"
+	return codeSpan(strings.ReplaceAll(oneLineText(s), "|", `\|`))
 }
 
-// mdCell is s as the text of a table cell: on one line, with "|" escaped
-// and the characters that Markdown or HTML would take for markup escaped
-// too, except inside `code` spans, which are kept.
-func mdCell(s string) string {
-	s = oneLineText(s)
-	if strings.Count(s, "`")%2 != 0 {
-		return mdEscape(s)
+// mdInlineCode is s as inline code outside a table; empty when s is.
+func mdInlineCode(s string) string {
+	if s == "" {
+		return ""
 	}
-	parts := strings.Split(s, "`")
-	for i, p := range parts {
-		if i%2 == 0 {
-			parts[i] = mdEscape(p)
+	return codeSpan(oneLineText(s))
+}
+
+// codeSpan fences s, on one line, as a code span nothing in s can close.
+func codeSpan(s string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
 		} else {
-			parts[i] = strings.ReplaceAll(p, "|", `\|`)
+			run = 0
 		}
 	}
-	return strings.Join(parts, "`")
+	fence := strings.Repeat("`", longest+1)
+	// CommonMark strips one space from each end when both ends have one;
+	// pad, so that a backtick or space at either end is kept.
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") ||
+		(strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ") && strings.Trim(s, " ") != "") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
 }
 
-// mdEscape backslash-escapes the characters that are markup in Markdown
-// text (and "<", which would start HTML).
+// mdCell is s as the text of a table cell (or list item): on one line, with "|" escaped and every character that Markdown or HTML
+// would take for markup escaped, except that the code spans s holds (as
+// CommonMark reads them: a run of backticks up to the next run of the same
+// length) are kept as code, fenced anew by codeSpan. A backtick that opens
+// no span is escaped.
+func mdCell(s string) string {
+	s = oneLineText(s)
+	var b strings.Builder
+	for s != "" {
+		i := strings.IndexByte(s, '`')
+		if i < 0 {
+			b.WriteString(mdEscape(s))
+			break
+		}
+		b.WriteString(mdEscape(s[:i]))
+		n := backticks(s[i:])
+		rest := s[i+n:]
+		end := closingRun(rest, n)
+		if end < 0 {
+			b.WriteString(strings.Repeat("\\`", n))
+			s = rest
+			continue
+		}
+		code := rest[:end]
+		if len(code) >= 2 && code[0] == ' ' && code[len(code)-1] == ' ' && strings.Trim(code, " ") != "" {
+			code = code[1 : len(code)-1]
+		}
+		b.WriteString(mdCode(code))
+		s = rest[end+n:]
+	}
+	out := b.String()
+	if strings.HasPrefix(out, "#") {
+		out = `\` + out // a heading, where the text starts a line
+	}
+	return out
+}
+
+// backticks counts the backticks s starts with.
+func backticks(s string) int {
+	n := 0
+	for n < len(s) && s[n] == '`' {
+		n++
+	}
+	return n
+}
+
+// closingRun is the index in s of the first run of exactly n backticks, or
+// -1.
+func closingRun(s string, n int) int {
+	for i := 0; i < len(s); {
+		if s[i] != '`' {
+			i++
+			continue
+		}
+		m := backticks(s[i:])
+		if m == n {
+			return i
+		}
+		i += m
+	}
+	return -1
+}
+
+// mdEscape backslash-escapes the characters that are markup in GitHub's
+// Markdown text: emphasis, links and images, raw HTML and entities,
+// tables, strikethrough, math, code. A "#" is markup only where a line
+// starts (mdCell escapes it there), and elsewhere refers to an issue.
 var mdEscape = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 	"<", `\<`, ">", `\>`, "|", `\|`, "~", `\~`, "&", `\&`,
+	"!", `\!`, "$", `\$`,
 ).Replace
 
 // oneLineText puts s on one line.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,5 +82,168 @@ func TestMarkdownLong(t *testing.T) {
 	}
 	if !strings.Contains(out, "… and 5 more") {
 		t.Errorf("no note of the rows left out:\n%s", out)
+	}
+}
+
+// hostile are strings a record, path or message could hold that would
+// open raw HTML, links, images or table structure if written as they are.
+var hostile = []string{
+	"a``<img src=x>``b",
+	"<details><summary>x</summary>",
+	"](http://x) [y](http://evil.example) ![i](http://x/i.png)",
+	"a|b||c",
+	"first\nsecond\r\nthird\r<script>",
+	"`", "``", "```x```", "a`b``c", "` `", "x `` y",
+	"&lt;img src=x&gt; &#60;b&#62;",
+	"# heading *em* _em_ ~~del~~ $x^2$ <!-- c -->",
+	`\|`, `a\`, "`<b>`", "`` `<b>` ``",
+}
+
+// TestMarkdownHostile puts hostile text in every field the markdown shows
+// and checks, with a reader of CommonMark's code spans and escapes, that
+// none of it is read as markup and that every table row keeps its columns.
+func TestMarkdownHostile(t *testing.T) {
+	for _, h := range hostile {
+		v := &Validation{Root: h, Revision: h, Records: 1, Files: 1, Errors: 1, Warnings: 0, PolicyDigest: h,
+			Findings: []finding.Finding{
+				{Rule: h, Clause: h, Severity: finding.Error, File: h, Line: 1, Record: h, Path: h, Message: h},
+			},
+			Waived: []finding.Waived{{
+				Finding: finding.Finding{Rule: h, Clause: h, Severity: finding.Error, File: h, Record: h, Path: h, Message: h},
+				Waiver:  h, Expires: h,
+			}}}
+		out := write(t, "markdown", v)
+		if strings.Contains(out, "<img") && !strings.Contains(out, "`<img") && !strings.Contains(out, `\<img`) {
+			t.Errorf("%q: raw <img in\n%s", h, out)
+		}
+		lines := strings.Split(out, "\n")
+		cols := 0
+		for i, line := range lines {
+			switch {
+			case line == "<!-- smsctl validate -->", line == "<details>", line == "</details>",
+				strings.HasPrefix(line, "<summary>") && !strings.ContainsAny(strings.TrimSuffix(strings.TrimPrefix(line, "<summary>"), "</summary>"), "<>"):
+				continue // smsctl's own HTML
+			case strings.HasPrefix(line, "|"):
+				cells := splitRow(line)
+				if strings.HasPrefix(line, "| Severity") {
+					cols = len(cells)
+				} else if len(cells) != cols {
+					t.Errorf("%q: line %d has %d cells, want %d: %s", h, i+1, len(cells), cols, line)
+				}
+				for _, c := range cells {
+					if raw := markup(c); raw != "" {
+						t.Errorf("%q: line %d: cell %q has markup %q outside code and escapes", h, i+1, c, raw)
+					}
+				}
+			case strings.HasPrefix(line, "❌") || strings.HasPrefix(line, "✅") || strings.HasPrefix(line, "Policies:"):
+				rest := strings.NewReplacer("**", "").Replace(line)
+				if raw := markup(rest); raw != "" {
+					t.Errorf("%q: line %d has markup %q outside code: %s", h, i+1, raw, line)
+				}
+			case strings.HasPrefix(line, "##") && line != "## smsctl validate":
+				t.Errorf("%q: a heading of the text's own: %s", h, line)
+			}
+		}
+		// the code spans give the text back (on one line, "|" escaped)
+		want := strings.ReplaceAll(oneLineText(h), "|", `\|`)
+		if !slices.Contains(codeSpans(out), want) {
+			t.Errorf("%q: no code span holds %q:\n%s", h, want, out)
+		}
+	}
+}
+
+// splitRow splits a table row on the pipes GFM splits on: those not
+// escaped with a backslash (even inside code spans).
+func splitRow(line string) []string {
+	var cells []string
+	cur := ""
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && i+1 < len(line) && line[i+1] == '|' {
+			cur += `\|`
+			i++
+			continue
+		}
+		if line[i] == '|' {
+			cells = append(cells, cur)
+			cur = ""
+			continue
+		}
+		cur += string(line[i])
+	}
+	cells = append(cells, cur)
+	return cells[1 : len(cells)-1] // outside the leading and trailing pipes
+}
+
+// markup reads s as CommonMark inline text and returns the characters
+// outside code spans and backslash escapes that could start markup (HTML,
+// entities, links, images, emphasis, math, code; "#" is markup only where
+// a line starts): "" when there are none.
+// An unclosed run of backticks is markup too.
+func markup(s string) string {
+	var raw strings.Builder
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i+1]) >= 0:
+			i += 2
+		case c == '`':
+			n := backticks(s[i:])
+			end := closingRun(s[i+n:], n)
+			if end < 0 {
+				raw.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+			i += n + end + n
+		default:
+			if strings.IndexByte("<>&[]*_~$!`", c) >= 0 {
+				raw.WriteByte(c)
+			}
+			i++
+		}
+	}
+	return raw.String()
+}
+
+// codeSpans returns the contents of the code spans in out, as CommonMark
+// reads them (one space stripped from each end when both have one).
+func codeSpans(out string) []string {
+	var spans []string
+	for _, line := range strings.Split(out, "\n") {
+		for i := 0; i < len(line); {
+			switch {
+			case line[i] == '\\' && i+1 < len(line):
+				i += 2
+			case line[i] == '`':
+				n := backticks(line[i:])
+				end := closingRun(line[i+n:], n)
+				if end < 0 {
+					i += n
+					continue
+				}
+				code := line[i+n : i+n+end]
+				if len(code) >= 2 && code[0] == ' ' && code[len(code)-1] == ' ' && strings.Trim(code, " ") != "" {
+					code = code[1 : len(code)-1]
+				}
+				spans = append(spans, code)
+				i += n + end + n
+			default:
+				i++
+			}
+		}
+	}
+	return spans
+}
+
+// Text that starts a list item or heading cannot make one of its own.
+func TestMarkdownCellStart(t *testing.T) {
+	for in, want := range map[string]string{
+		"# heading":   `\# heading`,
+		"issue #142":  "issue #142",
+		"`#` in code": "`#` in code",
+	} {
+		if got := mdCell(in); got != want {
+			t.Errorf("mdCell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package githubtest is an in-process stand-in for the GitHub REST API, for
 // tests: it serves the JSON shapes GitHub documents for the endpoints smsctl
 // uses (pull requests, reviews, files, repository activity, commits,
-// issue comments, check runs), paginates with Link headers, sends
+// issue comments with their authors, check runs, the authenticated user),
+// paginates with Link headers, sends
 // rate-limit headers, checks the token, and injects faults (5xx, rate
 // limits) on request. State is loaded from a small fixture, not GitHub's
 // full shapes, and what clients write (comments, check runs) is kept for
@@ -38,6 +39,15 @@ type Fixture struct {
 	// ActivityHidden makes the activity endpoint answer 404, as it does
 	// for a token that may not read it.
 	ActivityHidden bool `json:"activity_hidden"`
+	// TokenLogin is the user Token belongs to (a personal access token):
+	// GET /user answers it, and the comments the token writes are by it.
+	// Empty makes Token a GitHub App installation token, as GitHub Actions'
+	// GITHUB_TOKEN is: GET /user answers 403 "Resource not accessible by
+	// integration", and the comments the token writes are by AppBot.
+	TokenLogin string `json:"token_login"`
+	// AppBot is the bot an installation token writes as (default
+	// github-actions[bot]).
+	AppBot string `json:"app_bot"`
 }
 
 // Pull is a pull request in the fixture.
@@ -77,7 +87,12 @@ type Comment struct {
 	ID     int64  `json:"id"`
 	Number int    `json:"number"`
 	User   string `json:"user"`
-	Body   string `json:"body"`
+	// UserType is the author's type: "Bot" for a login ending in "[bot]",
+	// "User" otherwise, unless given.
+	UserType string `json:"user_type,omitempty"`
+	Body     string `json:"body"`
+	// Edits counts the edits a client made.
+	Edits int `json:"edits,omitempty"`
 }
 
 // Fault is an injected response.
@@ -124,6 +139,9 @@ type Server struct {
 func New(fx Fixture) *Server {
 	if fx.PerPage <= 0 {
 		fx.PerPage = 30
+	}
+	if fx.AppBot == "" {
+		fx.AppBot = "github-actions[bot]"
 	}
 	s := &Server{fx: fx, nextID: 1000, remaining: 5000}
 	for _, c := range fx.Comments {
@@ -194,9 +212,29 @@ var (
 		if login == "" {
 			return nil
 		}
-		return map[string]any{"login": login, "id": len(login), "type": "User"}
+		return userJSON(login, "")
 	}
 )
+
+// userJSON is GitHub's simple user: a login ending in "[bot]" is a Bot
+// unless typ says otherwise.
+func userJSON(login, typ string) map[string]any {
+	if typ == "" {
+		typ = "User"
+		if strings.HasSuffix(login, "[bot]") {
+			typ = "Bot"
+		}
+	}
+	return map[string]any{"login": login, "id": len(login), "node_id": "U_" + login, "type": typ, "site_admin": false}
+}
+
+// identity is who the token acts as: its user, or the app's bot.
+func (s *Server) identity() (login, typ string) {
+	if s.fx.TokenLogin != "" {
+		return s.fx.TokenLogin, "User"
+	}
+	return s.fx.AppBot, "Bot"
+}
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
@@ -239,6 +277,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, errBadCreds)
 			return
 		}
+	}
+	if path == "/user" && r.Method == http.MethodGet {
+		switch {
+		case r.Header.Get("Authorization") == "":
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Requires authentication", "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+		case s.fx.TokenLogin == "":
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+		default:
+			u := userJSON(s.fx.TokenLogin, "User")
+			u["name"] = s.fx.TokenLogin
+			writeJSON(w, 200, u)
+		}
+		return
 	}
 	if m := reReviews.FindStringSubmatch(path); m != nil && r.Method == http.MethodGet {
 		p := s.pull(m)
@@ -352,7 +403,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, 422, map[string]string{"message": "Validation Failed"})
 				return
 			}
-			c := Comment{ID: s.nextID, Number: n, User: "github-actions[bot]", Body: body.Body}
+			login, typ := s.identity()
+			c := Comment{ID: s.nextID, Number: n, User: login, UserType: typ, Body: body.Body}
 			s.nextID++
 			s.fx.Comments = append(s.fx.Comments, c)
 			writeJSON(w, 201, s.commentJSON(c))
@@ -373,6 +425,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 				s.fx.Comments[i].Body = body.Body
+				s.fx.Comments[i].Edits++
 				writeJSON(w, 200, s.commentJSON(s.fx.Comments[i]))
 				return
 			}
@@ -494,9 +547,15 @@ func (s *Server) pullJSON(p *Pull) map[string]any {
 }
 
 func (s *Server) commentJSON(c Comment) map[string]any {
+	assoc := "CONTRIBUTOR"
+	if strings.HasSuffix(c.User, "[bot]") {
+		assoc = "NONE"
+	}
 	return map[string]any{
-		"id": c.ID, "body": c.Body, "user": userTemplate(c.User),
-		"html_url": fmt.Sprintf("%s/%s/pull/%d#issuecomment-%d", s.URL, s.fx.Repo, c.Number, c.ID),
+		"id": c.ID, "node_id": "IC_" + strconv.FormatInt(c.ID, 10), "body": c.Body, "user": userJSON(c.User, c.UserType),
+		"author_association": assoc, "performed_via_github_app": nil,
+		"html_url":  fmt.Sprintf("%s/%s/pull/%d#issuecomment-%d", s.URL, s.fx.Repo, c.Number, c.ID),
+		"issue_url": fmt.Sprintf("%s/api/v3/repos/%s/issues/%d", s.URL, s.fx.Repo, c.Number),
 	}
 }
 
