@@ -59,7 +59,7 @@ with the schema this smsctl ships.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.dir, opts.display = args[0], args[0]
 			if !filepath.IsAbs(opts.dir) {
-				opts.dir = filepath.Join(g.repoDir(env), opts.dir)
+				opts.dir = filepath.Join(g.baseDir(env), opts.dir)
 			}
 			if opts.example != "" && opts.schemaOnly {
 				return usageErrorf("give --example or --schema-only, not both")

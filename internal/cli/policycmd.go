@@ -311,7 +311,7 @@ Waivers are not applied: they belong to validate.`,
 			} else {
 				p := input
 				if !filepath.IsAbs(p) {
-					p = filepath.Join(g.repoDir(env), p)
+					p = filepath.Join(g.baseDir(env), p)
 				}
 				data, err = os.ReadFile(p)
 			}

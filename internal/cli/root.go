@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // Env is what a command may use of the outside world. Main fills it from the
@@ -129,9 +131,9 @@ type globals struct {
 	chdir string
 }
 
-// repoDir resolves the SMS repository directory: -C, else the working
-// directory.
-func (g *globals) repoDir(env *Env) string {
+// baseDir is -C, else the working directory: where relative paths on the
+// command line start.
+func (g *globals) baseDir(env *Env) string {
 	if g.chdir == "" {
 		return env.Dir
 	}
@@ -139,6 +141,14 @@ func (g *globals) repoDir(env *Env) string {
 		return g.chdir
 	}
 	return filepath.Join(env.Dir, g.chdir)
+}
+
+// repoDir is the SMS repository the command acts on: the nearest folder at
+// or above baseDir that holds sms.cue, so every command gives the same
+// answer from a subfolder of the SMS as from its root; baseDir itself when
+// there is none (the command then says it is no SMS repository).
+func (g *globals) repoDir(env *Env) string {
+	return sms.FindRoot(g.baseDir(env))
 }
 
 // NewRootCmd builds the command tree.

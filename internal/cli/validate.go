@@ -109,6 +109,9 @@ a policy that does not compile, ...).`,
 			if !filepath.IsAbs(opts.absDir) {
 				opts.absDir = filepath.Join(env.Dir, opts.dir)
 			}
+			// From a subfolder of the SMS, the SMS is judged, as from its
+			// root.
+			opts.absDir = sms.FindRoot(opts.absDir)
 			if opts.pr == "" && (opts.comment || opts.checkRun) {
 				return usageErrorf("--comment and --check-run report on a pull request: give --pr")
 			}

@@ -78,6 +78,25 @@ func Open(dir string) (*Repo, error) {
 	return r, nil
 }
 
+// FindRoot returns the SMS repository that holds dir: the nearest folder
+// at or above dir with an sms.cue, not crossing the top of a Git work tree
+// (a folder with .git). When there is none it returns dir unchanged.
+func FindRoot(dir string) string {
+	for d := filepath.Clean(dir); ; {
+		if info, err := os.Stat(filepath.Join(d, "sms.cue")); err == nil && !info.IsDir() {
+			return d
+		}
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
 // NeedGit returns the reason Git is unavailable, or nil.
 func (r *Repo) NeedGit() error {
 	if r.Git == nil {
