@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/mail"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -161,39 +163,49 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		}
 	}
 
-	var plan *reconcile.Plan
+	var saved *reconcile.Plan
 	if opts.plan != "" {
-		data, err := os.ReadFile(opts.plan)
+		data, err := readLimitedFile(opts.plan, 64<<20)
 		if err != nil {
 			return err
 		}
-		plan = &reconcile.Plan{}
-		if err := json.Unmarshal(data, plan); err != nil {
+		saved = &reconcile.Plan{}
+		if err := json.Unmarshal(data, saved); err != nil {
 			return fmt.Errorf("%s: not a plan of smsctl reconcile -o json: %w", opts.plan, err)
 		}
-	} else {
-		current, err := smsRepo.WorkTree(ctx)
+		if rs, err = reconcile.Lookup(saved.Reconcilers); err != nil {
+			return fmt.Errorf("%s: %w", opts.plan, err)
+		}
+	}
+	// The plan is made now, and judged by the one judge: the records with
+	// its edits against the records as they are, which also judge. A saved
+	// plan is data: it is written only as far as this one agrees with it.
+	current, err := smsRepo.WorkTree(ctx)
+	if err != nil {
+		return err
+	}
+	in.Records = current.Records
+	in.Judge = func(ctx context.Context, head *records.Repository) ([]finding.Finding, error) {
+		v, err := gate.Judge(ctx, gate.Case{Head: current.Derive(head), Base: current, Trusted: current, Now: in.Now})
 		if err != nil {
+			return nil, err
+		}
+		return v.Findings, nil
+	}
+	if repo != nil && githubToken(env) != "" {
+		if in.PullRequest, err = forgeApprovals(env, dir, &opts.github, in.Records, in.Sub); err != nil {
 			return err
 		}
-		in.Records = current.Records
-		// Each plan is judged by the one judge: the records with its edits
-		// against the records as they are, which also judge.
-		in.Judge = func(ctx context.Context, head *records.Repository) ([]finding.Finding, error) {
-			v, err := gate.Judge(ctx, gate.Case{Head: current.Derive(head), Base: current, Trusted: current, Now: in.Now})
-			if err != nil {
-				return nil, err
-			}
-			return v.Findings, nil
+	}
+	plan, err := reconcile.MakePlan(ctx, in, rs)
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		if err := reconcile.CheckSaved(saved, plan); err != nil {
+			return fmt.Errorf("%s: %w", opts.plan, err)
 		}
-		if repo != nil && githubToken(env) != "" {
-			if in.PullRequest, err = forgeApprovals(env, dir, &opts.github, in.Records, in.Sub); err != nil {
-				return err
-			}
-		}
-		if plan, err = reconcile.MakePlan(ctx, in, rs); err != nil {
-			return err
-		}
+		plan = saved
 	}
 
 	if !opts.apply {
@@ -202,7 +214,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 				return err
 			}
 		} else {
-			writePlan(env, plan)
+			writePlan(env, dir, plan)
 		}
 		if opts.check && len(plan.Changes) > 0 {
 			return errFindings
@@ -243,7 +255,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 			return err
 		}
 	} else {
-		writePlan(env, plan)
+		writePlan(env, dir, plan)
 	}
 	if len(written) == 0 {
 		fmt.Fprintln(env.Stdout, "nothing written")
@@ -347,7 +359,62 @@ func changeLine(c reconcile.Change) string {
 	return fmt.Sprintf("%s: %s -> %s", where, old, c.New)
 }
 
-func writePlan(env *Env, p *reconcile.Plan) {
+// readLimitedFile reads a file of at most limit bytes, refusing a larger
+// one before reading it.
+func readLimitedFile(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() || info.Size() > limit {
+		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", name, limit)
+	}
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// lineChanges lists the lines new has that old lacks ("+ line") and those
+// old has that new lacks ("- line"), counted as multisets, in file order.
+func lineChanges(old, new string) []string {
+	split := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	}
+	count := func(lines []string) map[string]int {
+		m := map[string]int{}
+		for _, l := range lines {
+			m[l]++
+		}
+		return m
+	}
+	o, n := split(old), split(new)
+	inOld, inNew := count(o), count(n)
+	var out []string
+	for _, l := range o {
+		if inNew[l] > 0 {
+			inNew[l]--
+			continue
+		}
+		out = append(out, "- "+l)
+	}
+	inNew = count(n)
+	for _, l := range n {
+		if inOld[l] > 0 {
+			inOld[l]--
+			continue
+		}
+		out = append(out, "+ "+l)
+	}
+	return out
+}
+
+func writePlan(env *Env, dir string, p *reconcile.Plan) {
 	w := env.Stdout
 	file := ""
 	for _, c := range p.Changes {
@@ -357,10 +424,11 @@ func writePlan(env *Env, p *reconcile.Plan) {
 		}
 		fmt.Fprintf(w, "  %s: %s\n", c.Reconciler, changeLine(c))
 		if c.Content != nil {
-			var block string
-			_ = json.Unmarshal(c.New, &block)
-			for _, l := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
-				fmt.Fprintf(w, "    + %s\n", l)
+			// What is written is the whole file: show every line it adds
+			// or removes, from the content itself, not from a summary.
+			old, _ := readLimitedFile(filepath.Join(dir, filepath.FromSlash(c.File)), 16<<20)
+			for _, l := range lineChanges(string(old), *c.Content) {
+				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}
 		fmt.Fprintf(w, "    evidence: %s\n", c.Evidence)

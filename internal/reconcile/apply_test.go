@@ -148,3 +148,64 @@ func TestLookup(t *testing.T) {
 		t.Errorf("an unknown reconciler: %v", err)
 	}
 }
+
+func TestApplyRefusesPathsOutside(t *testing.T) {
+	dir := testDir(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	content := "#!/bin/sh\n"
+	for _, name := range []string{"../outside/pwned.sh", "/etc/pwned", "link/pwned.sh", "changes/../../x", "./notes.txt"} {
+		p := &Plan{Files: map[string]string{name: ""}, Changes: []Change{{File: name, Content: &content}}}
+		_, err := Apply(dir, p)
+		if !errors.Is(err, ErrPlanRefused) {
+			t.Errorf("%s: Apply = %v, want ErrPlanRefused", name, err)
+		}
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+		t.Errorf("a file was written outside the repository: %v", entries)
+	}
+}
+
+func TestCheckSaved(t *testing.T) {
+	dir := testDir(t)
+	fresh := testPlan(t, dir)
+	fresh.Head = "aaaa"
+	copyPlan := func() *Plan {
+		data, _ := json.Marshal(fresh)
+		var p Plan
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		return &p
+	}
+	if err := CheckSaved(copyPlan(), fresh); err != nil {
+		t.Fatalf("the plan reconcile makes now is refused: %v", err)
+	}
+	subset := copyPlan()
+	subset.Changes = subset.Changes[:1]
+	delete(subset.Files, "notes.txt")
+	if err := CheckSaved(subset, fresh); err != nil {
+		t.Errorf("a part of the fresh plan is refused: %v", err)
+	}
+	for name, forge := range map[string]func(*Plan){
+		"other head":    func(p *Plan) { p.Head = "bbbb" },
+		"other value":   func(p *Plan) { p.Changes[0].Edit.Value = json.RawMessage(`"closed"`) },
+		"other content": func(p *Plan) { c := "evil\n"; p.Changes[1].Content = &c },
+		"stale digest":  func(p *Plan) { p.Files["notes.txt"] = digest([]byte("older notes\n")) },
+		"no digest":     func(p *Plan) { delete(p.Files, "notes.txt") },
+		"path outside":  func(p *Plan) { p.Files["../x"] = "" },
+		"an extra file": func(p *Plan) {
+			c := "x"
+			p.Changes = append(p.Changes, Change{File: "x.txt", Content: &c})
+			p.Files["x.txt"] = ""
+		},
+	} {
+		p := copyPlan()
+		forge(p)
+		if err := CheckSaved(p, fresh); !errors.Is(err, ErrPlanRefused) {
+			t.Errorf("%s: CheckSaved = %v, want ErrPlanRefused", name, err)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -88,6 +89,83 @@ type Plan struct {
 	// when it was read ("" for a file that did not exist): Apply writes a
 	// file only while it still has that content.
 	Files map[string]string `json:"files"`
+	// Head is the commit checked out when the plan was made ("" outside
+	// Git): a saved plan applies only there.
+	Head string `json:"head,omitempty"`
+}
+
+// ErrPlanRefused is returned when a saved plan is not what reconcile would
+// plan now: another HEAD, a file changed since, an edit it would not make
+// (or the policies would hold back), or a path outside the repository.
+var ErrPlanRefused = errors.New("the saved plan is refused")
+
+// CheckSaved re-checks a saved plan against fresh, the plan made now from
+// the same reconcilers: a plan is data, so nothing in it is written unless
+// reconcile would write it now. Every path must be local to the
+// repository, the plan must be made at the same HEAD, and every change and
+// file digest must be one fresh has (fresh has been through the policy
+// gate, so an edit it holds back is refused too).
+func CheckSaved(saved, fresh *Plan) error {
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s; nothing written (make the plan again: smsctl reconcile -o json)", ErrPlanRefused, fmt.Sprintf(format, args...))
+	}
+	for f := range saved.Files {
+		if err := localPath(f); err != nil {
+			return refuse("%v", err)
+		}
+	}
+	for _, c := range saved.Changes {
+		if err := localPath(c.File); err != nil {
+			return refuse("%v", err)
+		}
+		if _, ok := saved.Files[c.File]; !ok {
+			return refuse("the change of %s has no digest of the file it read", c.File)
+		}
+	}
+	if saved.Head != fresh.Head {
+		return refuse("it was made at commit %s, HEAD is now %s", orNone(saved.Head), orNone(fresh.Head))
+	}
+	want := map[string]bool{}
+	for _, c := range fresh.Changes {
+		want[changeKey(c)] = true
+	}
+	for _, c := range saved.Changes {
+		if !want[changeKey(c)] {
+			what := c.File
+			if c.Record != "" {
+				what = c.Record + " " + c.Field + " (" + c.File + ")"
+			}
+			return refuse("reconcile would not make its change of %s now", what)
+		}
+	}
+	for f, d := range saved.Files {
+		if fd, ok := fresh.Files[f]; !ok || fd != d {
+			return refuse("%s has changed since the plan read it", f)
+		}
+	}
+	return nil
+}
+
+func changeKey(c Change) string {
+	b, _ := json.Marshal(c) // plain data
+	return string(b)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s[:min(12, len(s))]
+}
+
+// localPath refuses a path that is absolute, not clean, or climbs out of
+// the repository; links inside it are refused at write time by Apply,
+// which writes through os.Root.
+func localPath(p string) error {
+	if p == "" || !filepath.IsLocal(filepath.FromSlash(p)) || path.Clean(p) != p || strings.Contains(p, "\\") {
+		return fmt.Errorf("%q is not a path inside the repository", p)
+	}
+	return nil
 }
 
 // Input is what the reconcilers read.
@@ -167,6 +245,11 @@ func Lookup(names []string) ([]Reconciler, error) {
 // policies.
 func MakePlan(ctx context.Context, in *Input, rs []Reconciler) (*Plan, error) {
 	p := &Plan{Changes: []Change{}, Reports: []Report{}, HeldBack: []HeldBack{}, Files: map[string]string{}}
+	if in.Repo != nil {
+		if c, err := in.Repo.Resolve("HEAD"); err == nil {
+			p.Head = c.Hash
+		}
+	}
 	for _, r := range rs {
 		p.Reconcilers = append(p.Reconcilers, r.Name)
 		cs, reps, err := r.run(ctx, in)
@@ -345,6 +428,14 @@ var ErrChangedOnDisk = errors.New("changed on disk since it was read")
 // When any file changed on disk, nothing is written. It returns the files
 // written, in order.
 func Apply(dir string, p *Plan) ([]string, error) {
+	for f := range p.Files {
+		if err := localPath(f); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrPlanRefused, err)
+		}
+		if err := noLinkOut(dir, f); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrPlanRefused, err)
+		}
+	}
 	contents := map[string][]byte{}
 	for f, want := range p.Files {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
@@ -379,6 +470,30 @@ func Apply(dir string, p *Plan) ([]string, error) {
 		written = append(written, f)
 	}
 	return written, nil
+}
+
+// noLinkOut refuses a file whose folders, or the file itself, are
+// symbolic links that resolve outside dir.
+func noLinkOut(dir, name string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	full := filepath.Join(root, filepath.FromSlash(name))
+	target, err := filepath.EvalSymlinks(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		target, err = filepath.EvalSymlinks(filepath.Dir(full))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // Apply creates no folders: the write fails cleanly
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(root, target); err != nil || !filepath.IsLocal(rel) && rel != "." {
+		return fmt.Errorf("%s resolves outside the repository (%s)", name, target)
+	}
+	return nil
 }
 
 func digestOrEmpty(data []byte, err error) string {
