@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -13,17 +14,21 @@ import (
 
 // TestResult is the outcome of one Rego unit test.
 type TestResult struct {
-	Package  string        `json:"package"`
-	Name     string        `json:"name"`
-	File     string        `json:"file"`
-	Line     int           `json:"line"`
-	Pass     bool          `json:"pass"`
-	Error    string        `json:"error,omitempty"`
+	Package string `json:"package"`
+	Name    string `json:"name"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Pass    bool   `json:"pass"`
+	Error   string `json:"error,omitempty"`
+	// Output is what the test printed with print().
+	Output   string        `json:"output,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
 }
 
 // Test runs the Rego unit tests (rules named test_*) among mods with OPA's
-// tester, each test bounded by timeout.
+// tester, each test bounded by timeout. The modules are checked and
+// compiled as Compile does (namespace, capabilities), except that print
+// works: what a test prints is in its result.
 func Test(ctx context.Context, mods []Module, timeout time.Duration) ([]TestResult, error) {
 	parsed, err := parse(mods)
 	if err != nil {
@@ -36,18 +41,22 @@ func Test(ctx context.Context, mods []Module, timeout time.Duration) ([]TestResu
 	}
 	defer store.Abort(ctx, txn)
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
+		SetCompiler(newCompiler(true)).
 		SetStore(store).
 		SetModules(parsed).
 		SetTimeout(timeout).
 		CapturePrintOutput(true).
 		RunTests(ctx, txn)
 	if err != nil {
+		var astErrs ast.Errors
+		if errors.As(err, &astErrs) {
+			return nil, joinRefusals(refusals("policies", err))
+		}
 		return nil, fmt.Errorf("run policy tests: %w", err)
 	}
 	var out []TestResult
 	for r := range ch {
-		tr := TestResult{Package: r.Package, Name: r.Name, Pass: r.Pass(), Duration: r.Duration}
+		tr := TestResult{Package: r.Package, Name: r.Name, Pass: r.Pass(), Duration: r.Duration, Output: string(r.Output)}
 		if r.Location != nil {
 			tr.File, tr.Line = r.Location.File, r.Location.Row
 		}
