@@ -47,6 +47,9 @@ type Rule struct {
 	Remediation string `json:"remediation"`
 	File        string `json:"file"`
 	Builtin     bool   `json:"builtin"`
+	// Origin is "builtin" or "repository" (an organisation's own rule,
+	// ID org.<name>).
+	Origin string `json:"origin"`
 }
 
 // rulesPrefix is the package path under which rules live: a rule's package
@@ -391,7 +394,10 @@ func ruleOf(m Module, mod *ast.Module) (Rule, bool, error) {
 	r := Rule{
 		ID: id, Title: a.Title, Description: strings.TrimSpace(a.Description),
 		Clause: str("clause"), Severity: str("severity"), Remediation: str("remediation"),
-		File: m.Name, Builtin: m.Builtin,
+		File: m.Name, Builtin: m.Builtin, Origin: "repository",
+	}
+	if m.Builtin {
+		r.Origin = "builtin"
 	}
 	if got := str("id"); got != id {
 		return Rule{}, false, refusef(m.Name, line, "METADATA custom.id is %q, but the package makes the rule %q", got, id)

@@ -103,7 +103,7 @@ func TestRepositoryRuleFindsWithFileAndLine(t *testing.T) {
 	fsys := repoFS(map[string]string{"policies/org/description.rego": ruleSrc})
 	e := engineFor(t, fsys)
 	r, ok := e.Rule("org.description")
-	if !ok || r.Builtin || r.Severity != "warning" || r.Clause != "8.2.4" || r.File != "policies/org/description.rego" {
+	if !ok || r.Builtin || r.Origin != "repository" || r.Severity != "warning" || r.Clause != "8.2.4" || r.File != "policies/org/description.rego" {
 		t.Fatalf("rule = %+v, %v", r, ok)
 	}
 	out, err := e.Judge(context.Background(), load(t, fsys), Options{Now: now})

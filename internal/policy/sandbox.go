@@ -148,6 +148,7 @@ func checkBuiltins(m Module, mod *ast.Module) []error {
 		}
 		return false
 	})
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*RefusedError).Line < errs[j].(*RefusedError).Line })
 	return errs
 }
 
