@@ -201,7 +201,8 @@ func ownNamespace(pkg ast.Ref) (ast.Ref, bool) {
 	if len(pkg) != len(orgRef)+1 || !pkg.HasPrefix(orgRef) {
 		return nil, false
 	}
-	if _, ok := pkg[len(orgRef)].Value.(ast.String); !ok {
+	// The name is a plain identifier, so the rule ID org.<name> is one.
+	if name, ok := pkg[len(orgRef)].Value.(ast.String); !ok || !ast.IsVarCompatibleString(string(name)) {
 		return nil, false
 	}
 	return pkg, true

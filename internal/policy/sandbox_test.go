@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -104,6 +105,11 @@ func TestRepositoryModuleStaysInItsNamespace(t *testing.T) {
 			[]string{"policies/x.rego:1: package acme is outside"},
 		},
 		{
+			"a name that is not an identifier",
+			"package smsctl.rules.org[\"a.b\"]\n\ndeny contains \"y\" if true\n",
+			[]string{`policies/x.rego:1: package smsctl.rules.org["a.b"] is outside`},
+		},
+		{
 			"a test module in the lib package",
 			"package smsctl.lib_test\n\ntest_x if true\n",
 			[]string{"policies/x.rego:1: package smsctl.lib_test is outside"},
@@ -180,6 +186,24 @@ func TestDeniedBuiltinsAreRefused(t *testing.T) {
 			_, err := compileRepo(t, "policies/org/x.rego", orgRule("x", tt.body+"\n"))
 			wantRefused(t, err, tt.want)
 		})
+	}
+}
+
+// The built-in rules, helpers and tests call no denied built-in (time
+// comes from input.now).
+func TestBuiltinModulesCallNoDeniedBuiltin(t *testing.T) {
+	mods, err := BuiltinModules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mods {
+		mod, err := ast.ParseModuleWithOpts(m.Name, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range checkBuiltins(m, mod) {
+			t.Error(err)
+		}
 	}
 }
 
@@ -332,6 +356,20 @@ func (f noOpenFS) Stat(name string) (fs.FileInfo, error) {
 	return info, nil
 }
 
+func (f noOpenFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(f.MapFS, name)
+	for i, e := range entries {
+		if size, ok := f.sizes[path.Join(name, e.Name())]; ok {
+			info, err := e.Info()
+			if err != nil {
+				return nil, err
+			}
+			entries[i] = fs.FileInfoToDirEntry(sizedInfo{info, size})
+		}
+	}
+	return entries, err
+}
+
 type sizedInfo struct {
 	fs.FileInfo
 	size int64
@@ -359,6 +397,27 @@ func TestRepositoryModulesAreSizeChecked(t *testing.T) {
 	_, err = RepositoryModules(sizeLiar{grown})
 	wantRefused(t, err, "policies/org/grown.rego: larger than the 262144-byte limit")
 
+	// A symbolic link is checked by its target's size, and must stay in
+	// the repository.
+	small = orgRule("linked", "deny contains \"x\" if false\n")
+	links := fstest.MapFS{
+		"shared/ok.rego":        {Data: []byte(small)},
+		"shared/big.rego":       {Data: []byte(strings.Repeat("#", MaxModuleSize+1))},
+		"policies/org/ok.rego":  {Data: []byte("../../shared/ok.rego"), Mode: fs.ModeSymlink},
+		"policies/org/big.rego": {Data: []byte("../../shared/big.rego"), Mode: fs.ModeSymlink},
+		"policies/org/out.rego": {Data: []byte("../../../outside.rego"), Mode: fs.ModeSymlink},
+	}
+	_, err = RepositoryModules(links)
+	wantRefused(t, err, "policies/org/big.rego: 262145 bytes, larger than the 262144-byte limit")
+	delete(links, "policies/org/big.rego")
+	_, err = RepositoryModules(links)
+	wantRefused(t, err, "policies/org/out.rego: cannot read: the symbolic link points outside the repository")
+	delete(links, "policies/org/out.rego")
+	mods, err := RepositoryModules(links)
+	if err != nil || len(mods) != 1 || string(mods[0].Source) != small {
+		t.Errorf("linked module: %v, %v", mods, err)
+	}
+
 	// Ten modules of 250 KiB pass the total.
 	many := fstest.MapFS{}
 	for i := range 10 {
@@ -378,12 +437,18 @@ func TestRepositoryModulesAreSizeChecked(t *testing.T) {
 // sizeLiar reports every file as 10 bytes.
 type sizeLiar struct{ fstest.MapFS }
 
-func (f sizeLiar) Stat(name string) (fs.FileInfo, error) {
-	info, err := fs.Stat(f.MapFS, name)
-	if err != nil || info.IsDir() {
-		return info, err
+func (f sizeLiar) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(f.MapFS, name)
+	for i, e := range entries {
+		if !e.IsDir() {
+			info, err := e.Info()
+			if err != nil {
+				return nil, err
+			}
+			entries[i] = fs.FileInfoToDirEntry(sizedInfo{info, 10})
+		}
 	}
-	return sizedInfo{info, 10}, nil
+	return entries, err
 }
 
 // Load compiles the built-in rules alone for a nil file system, and with a
