@@ -196,8 +196,8 @@ type Engine struct {
 
 // LoadOptions say how Load builds an engine.
 type LoadOptions struct {
-	// Timeout is the engine's time limit per evaluation (Engine.Timeout);
-	// DefaultTimeout when zero.
+	// Timeout is the engine's time limit per evaluation (Engine.Timeout),
+	// and the limit on compiling the policies; DefaultTimeout when zero.
 	Timeout time.Duration
 }
 
@@ -217,7 +217,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Engine, error) {
 		}
 		mods = append(mods, repo...)
 	}
-	e, err := Compile(ctx, mods)
+	e, err := compile(ctx, mods, opts.Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,18 @@ func newCompiler(print bool) *ast.Compiler {
 // Compile compiles modules (Module.Builtin says which are trusted) with
 // smsctl's capabilities and prepares one query per rule that collects its
 // findings. Every error about the modules wraps ErrRefused.
+//
+// OPA's compiler cannot be interrupted, and some modules make it loop; when
+// compiling takes longer than DefaultTimeout it is left behind and the
+// modules refused.
 func Compile(ctx context.Context, mods []Module) (*Engine, error) {
+	return compile(ctx, mods, DefaultTimeout)
+}
+
+func compile(ctx context.Context, mods []Module, limit time.Duration) (*Engine, error) {
+	if limit <= 0 {
+		limit = DefaultTimeout
+	}
 	var rules []Module
 	for _, m := range mods {
 		if !m.IsTest() {
@@ -337,7 +348,13 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	}
 	// print calls are compiled away: a rule's output is its findings.
 	compiler := newCompiler(false)
-	if compiler.Compile(parsed); compiler.Failed() {
+	if !within(ctx, limit, func() { compiler.Compile(parsed) }) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, compileTimeout(rules, limit)
+	}
+	if compiler.Failed() {
 		return nil, joinRefusals(refusals("policies", compiler.Errors))
 	}
 	e := &Engine{rules: map[string]Rule{}}

@@ -24,10 +24,12 @@ package policy
 // module's own evaluation, and never in another rule's.
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -311,4 +313,49 @@ func init() {
 		}
 		return fmt.Sprintf("a shift of %s bits; an smsctl policy may shift by at most %d", s, MaxShift)
 	})
+}
+
+// within runs f and waits for it at most limit, or until ctx is done, and
+// reports whether f finished. When it has not, f goes on in its goroutine
+// and the caller must not touch what f uses: OPA's compiler and some
+// built-in calls cannot be interrupted, and in a command about to report
+// the error and exit, a goroutine left running is better than a hang.
+func within(ctx context.Context, limit time.Duration, f func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// compileTimeout is the refusal of modules that OPA's compiler did not
+// finish with in time: the repository's, since the built-in ones compile
+// in a fraction of a second.
+func compileTimeout(mods []Module, limit time.Duration) error {
+	var repo []string
+	for _, m := range mods {
+		if !m.Builtin {
+			repo = append(repo, m.Name)
+		}
+	}
+	const why = "(a rule whose types grow without bound, such as arrays built from themselves, makes it loop)"
+	switch len(repo) {
+	case 0:
+		return fmt.Errorf("compiling the built-in policies did not finish within %s", limit)
+	case 1:
+		return refusef(repo[0], 0, "OPA's compiler did not finish with this module within %s %s; refused", limit, why)
+	}
+	if len(repo) > 5 {
+		repo = append(repo[:5:5], "...")
+	}
+	return &RefusedError{File: "policies", Msg: fmt.Sprintf("OPA's compiler did not finish within %s with the repository's modules %s %s; refused", limit, strings.Join(repo, ", "), why)}
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -515,5 +516,64 @@ func TestPrintInARuleIsSilent(t *testing.T) {
 	ds, err := e.EvalJSON(context.Background(), []byte(`{}`))
 	if err != nil || !containsDenial(ds, "org.p", "x") {
 		t.Fatalf("denials %+v, %v", ds, err)
+	}
+}
+
+// selfDoubling is a rule that builds two arrays by doubling one level at a
+// time, then compares them with op: values 2^levels leaves large that take
+// little memory, as shared structure.
+func selfDoubling(levels int, build, op string) string {
+	var b strings.Builder
+	b.WriteString("deny contains \"x\" if {\n\ta0 := [1, 2]\n\tb0 := [1, 2]\n")
+	for i := 1; i <= levels; i++ {
+		for _, v := range []string{"a", "b"} {
+			fmt.Fprintf(&b, "\t%s%d := "+build+"\n", v, i, v, i-1, v, i-1)
+		}
+	}
+	fmt.Fprintf(&b, "\ta%d %s b%d\n}\n", levels, op, levels)
+	return b.String()
+}
+
+// OPA's compiler cannot be interrupted, and its type checker takes time
+// exponential in the nesting of array literals compared with ==: such a
+// module is refused at the time limit instead of hanging every command.
+func TestCompileThatLoopsIsRefused(t *testing.T) {
+	// 12 levels take OPA about 3.5s; the limit is 500ms.
+	src := orgRule("nested", selfDoubling(12, "[%s%d, %s%d]", "=="))
+	fsys := fstest.MapFS{"policies/org/nested.rego": {Data: []byte(src)}}
+	start := time.Now()
+	_, err := Load(context.Background(), fsys, LoadOptions{Timeout: 500 * time.Millisecond})
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("refused after %v, want about 500ms", d)
+	}
+	wantRefused(t, err, "policies/org/nested.rego: OPA's compiler did not finish with this module within 500ms")
+
+	// policy test compiles under the same limit.
+	builtin, err := BuiltinModules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Test(context.Background(), append(builtin, Module{Name: "policies/org/nested.rego", Source: []byte(src)}), 500*time.Millisecond)
+	wantRefused(t, err, "policies/org/nested.rego: OPA's compiler did not finish with this module within 500ms")
+}
+
+// A rule stuck in a built-in call that cannot be interrupted still ends
+// the evaluation soon after the time limit, named.
+func TestUninterruptibleRuleIsLeftBehind(t *testing.T) {
+	// != compares 2^25 pairs of leaves in one call: about 4s.
+	src := orgRule("stuck", selfDoubling(25, "array.concat([%s%d], [%s%d])", "!="))
+	e, err := compileRepo(t, "policies/org/stuck.rego", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Timeout = 200 * time.Millisecond
+	start := time.Now()
+	_, err = e.EvalJSON(context.Background(), []byte(`{}`))
+	if d := time.Since(start); d > 200*time.Millisecond+stopGrace+time.Second {
+		t.Errorf("returned after %v, want the limit plus at most %v", d, stopGrace)
+	}
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Rule != "org.stuck" {
+		t.Errorf("err = %v, want a timeout of org.stuck", err)
 	}
 }

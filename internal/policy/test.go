@@ -39,23 +39,57 @@ func Test(ctx context.Context, mods []Module, timeout time.Duration) ([]TestResu
 	if err != nil {
 		return nil, err
 	}
-	defer store.Abort(ctx, txn)
-	ch, err := tester.NewRunner().
+	// The transaction is aborted only once the tester is done with it: a
+	// test left running past its time limit may still read the store.
+	finished := false
+	defer func() {
+		if finished {
+			store.Abort(ctx, txn)
+		}
+	}()
+	runner := tester.NewRunner().
 		SetCompiler(newCompiler(true)).
 		SetStore(store).
 		SetModules(parsed).
 		SetTimeout(timeout).
-		CapturePrintOutput(true).
-		RunTests(ctx, txn)
+		CapturePrintOutput(true)
+	var ch chan *tester.Result
+	// RunTests compiles before it returns, and OPA's compiler cannot be
+	// interrupted: give it the time limit, as Compile does.
+	if !within(ctx, timeout, func() { ch, err = runner.RunTests(ctx, txn) }) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, compileTimeout(mods, timeout)
+	}
 	if err != nil {
+		finished = true
 		var astErrs ast.Errors
 		if errors.As(err, &astErrs) {
 			return nil, joinRefusals(refusals("policies", err))
 		}
 		return nil, fmt.Errorf("run policy tests: %w", err)
 	}
+	results := []*tester.Result{}
+	for {
+		// A test stops at its time limit, unless a built-in call it is in
+		// cannot be interrupted: wait a little longer, then give up on it.
+		var r *tester.Result
+		var more bool
+		if !within(ctx, timeout+stopGrace, func() { r, more = <-ch }) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: a policy test did not finish within %s, its time limit, after %d tests", ErrTimeout, timeout, len(results))
+		}
+		if !more {
+			break
+		}
+		results = append(results, r)
+	}
+	finished = true
 	var out []TestResult
-	for r := range ch {
+	for _, r := range results {
 		tr := TestResult{Package: r.Package, Name: r.Name, Pass: r.Pass(), Duration: r.Duration, Output: string(r.Output)}
 		if r.Location != nil {
 			tr.File, tr.Line = r.Location.File, r.Location.Row
