@@ -14,8 +14,15 @@ package policy
 //     to one is refused by name before OPA sees it;
 //   - the built-ins that build large values from small arguments
 //     (numbers.range, numbers.range_step, bits.lsh) are bounded;
-//   - each evaluation has a time limit (Engine.Timeout);
+//   - compiling and each evaluation have a time limit (Engine.Timeout,
+//     LoadOptions.Timeout); past it, the work OPA cannot interrupt is left
+//     running in its goroutine and the caller gets the error;
 //   - repository files are size-checked before they are read.
+//
+// What is not bounded: memory, and OPA's own recursion. A rule can build
+// values by doubling (concat, array.concat, [x, x]) or unify huge arrays
+// (OPA recurses per element and can overflow the stack, which is fatal).
+// That makes the command fail, never pass.
 //
 // Imports are allowed as they are: an import defines nothing, and an alias
 // (even one named lib, or one that imports data.smsctl.lib) only names a
