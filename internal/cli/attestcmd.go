@@ -72,7 +72,7 @@ stopped), 2 usage, 3 could not run (nothing written).`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return attestRun(cmd.Context(), opts, g.repoDir(env))
+			return attestRun(cmd.Context(), g, opts, g.repoDir(env))
 		},
 	}
 	f := cmd.Flags()
@@ -81,13 +81,14 @@ stopped), 2 usage, 3 could not run (nothing written).`,
 	f.BoolVar(&opts.push, "push", false, "fetch refs/notes/smsctl from --remote first, and push it after writing")
 	f.StringVar(&opts.remote, "remote", "origin", "the remote `NAME` --push uses")
 	opts.github.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &opts.output, "text", "json")
 	return cmd
 }
 
-func attestRun(ctx context.Context, opts *attestOptions, dir string) error {
+func attestRun(ctx context.Context, g *globals, opts *attestOptions, dir string) error {
 	env := opts.env
-	smsRepo, err := sms.Open(dir)
+	smsRepo, err := g.openRepo(dir)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ type auditRepo struct {
 // openAudit opens the SMS repository the command runs in, which must be in
 // Git, resolves rev (HEAD when "") and reads the attestation notes.
 func openAudit(env *Env, g *globals, rev string) (*auditRepo, error) {
-	repo, err := sms.Open(g.repoDir(env))
+	repo, err := g.openRepo(g.repoDir(env))
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,7 @@ Exit codes: 0 written (or verified), 1 --verify found differences, 2 usage,
 	f.StringVar(&now, "now", "", "the pack's moment (RFC 3339 or YYYY-MM-DD; default SMSCTL_NOW, else the clock)")
 	f.BoolVar(&check, "verify", false, "check the pack in DIR against its manifest and a rebuild from the repository")
 	gh.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &output, "text", "json")
 	return cmd
 }

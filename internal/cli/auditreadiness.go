@@ -61,6 +61,7 @@ Exit codes: 0 every clause met, 1 a clause partial or missing, 2 usage,
 	f.StringVar(&rev, "rev", "HEAD", "read the records of Git revision `REV`")
 	f.StringVar(&now, "now", "", "judge freshness as of `DATE` (RFC 3339 or YYYY-MM-DD; default the clock)")
 	gh.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &output, render.ReadinessFormats...)
 	return cmd
 }

@@ -94,6 +94,7 @@ Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
 	f.StringVar(&keyring, "keyring", "", "verify OpenPGP-signed commits against the public keys in `FILE`")
 	f.StringVar(&allowedSigners, "allowed-signers", "", "verify SSH-signed commits against `FILE` (ssh-keygen's allowed-signers format)")
 	gh.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &output, render.VerifyFormats...)
 	return cmd
 }

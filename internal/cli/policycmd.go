@@ -17,7 +17,6 @@ import (
 	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
-	"github.com/smsctl/smsctl/internal/sms"
 )
 
 // parseNow reads --now: RFC 3339 or a date (midnight UTC); empty is the clock.
@@ -29,7 +28,7 @@ func parseNow(env *Env, s string) (time.Time, error) {
 }
 
 // policyModules returns the built-in rule modules and, when policyFS is an
-// SMS repository, its own policies/*.rego.
+// SMS repository, its own policies/*.rego (size-checked before reading).
 func policyModules(policyFS fs.FS) ([]policy.Module, error) {
 	mods, err := policy.BuiltinModules()
 	if err != nil {
@@ -40,23 +39,41 @@ func policyModules(policyFS fs.FS) ([]policy.Module, error) {
 	}
 	repoMods, err := policy.RepositoryModules(policyFS)
 	if err != nil {
-		return nil, fmt.Errorf("read policies: %w", err)
+		return nil, err
 	}
 	return append(mods, repoMods...), nil
 }
 
 // loadEngine compiles the built-in rules and the repository's own from
-// policyFS (the SMS repository, at the revision whose policies judge).
+// policyFS (the SMS repository, at the revision whose policies judge; nil
+// for the built-in rules alone), with the default time limit per
+// evaluation. A refused policy (policy.ErrRefused: a module outside its
+// namespace, a denied built-in, too large, not compiling) exits 3.
 func loadEngine(ctx context.Context, policyFS fs.FS) (*policy.Engine, error) {
-	mods, err := policyModules(policyFS)
-	if err != nil {
-		return nil, err
-	}
-	e, err := policy.Compile(ctx, mods)
+	return loadEngineWith(ctx, policyFS, policy.LoadOptions{})
+}
+
+// loadEngineWith is loadEngine with options: the time limit that
+// --policy-timeout sets.
+func loadEngineWith(ctx context.Context, policyFS fs.FS, opts policy.LoadOptions) (*policy.Engine, error) {
+	e, err := policy.Load(ctx, policyFS, opts)
 	if err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// policyTimeoutFlag adds --policy-timeout to a command that evaluates the
+// rules; checkPolicyTimeout validates the value.
+func policyTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "policy-timeout", policy.DefaultTimeout, "stop the rules after `DURATION` (exit 3, naming the rule that was running)")
+}
+
+func checkPolicyTimeout(d time.Duration) error {
+	if d <= 0 {
+		return usageErrorf("--policy-timeout %s: give a positive duration such as 30s or 2m", d)
+	}
+	return nil
 }
 
 // engineHere compiles the rules that apply where the command runs: the
@@ -77,7 +94,13 @@ func newPolicyCmd(env *Env, g *globals) *cobra.Command {
 repository's own in policies/*.rego. Each rule lives in its own package,
 smsctl.rules.<area>.<name>, whose ID is <area>.<name>; a METADATA block above
 the package gives its title, clause, severity, description and remediation,
-and its "deny" set holds the findings.`,
+and its "deny" set holds the findings.
+
+A repository's own rules are untrusted code: each module's package is
+smsctl.rules.org.<name> (rule ID org.<name>) and it may define nothing
+outside it; built-ins that reach the network, the environment, the clock or
+randomness are refused; ranges are bounded; and each evaluation stops at
+--policy-timeout. A refused module exits 3 with its file and line.`,
 		Example: `  smsctl policy list
   smsctl policy explain change.segregation
   smsctl policy test
@@ -121,7 +144,7 @@ func newPolicyListCmd(env *Env, g *globals) *cobra.Command {
 			for _, r := range rules {
 				origin := "built-in"
 				if !r.Builtin {
-					origin = r.File
+					origin = "repository: " + r.File
 				}
 				fmt.Fprintf(env.Stdout, "%-36s %-8s %-12s %s (%s)\n", r.ID, r.Severity, r.Clause, r.Title, origin)
 			}
@@ -173,14 +196,19 @@ func newPolicyExplainCmd(env *Env, g *globals) *cobra.Command {
 func newPolicyTestCmd(env *Env, g *globals) *cobra.Command {
 	var output string
 	var verbose bool
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "test",
 		Short: "Run the Rego unit tests of the built-in and repository policies",
 		Long: `Test runs every test_* rule of the built-in policies and of policies/*_test.rego
-in the repository with OPA's tester. It exits 1 when a test fails.`,
+in the repository with OPA's tester, each within --policy-timeout. It exits 1
+when a test fails; what a test prints shows with -v and in -o json.`,
 		Example: "  smsctl policy test\n  smsctl policy test -v\n  smsctl policy test -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPolicyTimeout(timeout); err != nil {
+				return err
+			}
 			fsys, err := repoFS(env, g)
 			if err != nil {
 				fsys = nil
@@ -189,7 +217,7 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 			if err != nil {
 				return err
 			}
-			results, err := policy.Test(cmd.Context(), mods, 30*time.Second)
+			results, err := policy.Test(cmd.Context(), mods, timeout)
 			if err != nil {
 				return err
 			}
@@ -210,6 +238,14 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 					} else if verbose {
 						fmt.Fprintf(env.Stdout, "PASS %s:%d: %s.%s\n", r.File, r.Line, strings.TrimPrefix(r.Package, "data."), r.Name)
 					}
+					if verbose && r.Output != "" {
+						for line := range strings.Lines(r.Output) {
+							fmt.Fprintf(env.Stdout, "    %s", line)
+						}
+						if !strings.HasSuffix(r.Output, "\n") {
+							fmt.Fprintln(env.Stdout)
+						}
+					}
 				}
 				fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", len(results)-failed, failed)
 			}
@@ -222,7 +258,8 @@ in the repository with OPA's tester. It exits 1 when a test fails.`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing tests too")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing tests too, and what tests print")
+	policyTimeoutFlag(cmd, &timeout)
 	outputFlag(cmd, &output, "text", "json")
 	return cmd
 }
@@ -249,7 +286,7 @@ facts from GitHub too, as validate --pr gives them to the rules
 			if err != nil {
 				return err
 			}
-			repo, err := sms.Open(g.repoDir(env))
+			repo, err := g.openRepo(g.repoDir(env))
 			if err != nil {
 				return err
 			}
@@ -290,19 +327,24 @@ func writeJSON(env *Env, v any) error {
 
 func newPolicyEvalCmd(env *Env, g *globals) *cobra.Command {
 	var input, output string
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "eval --input FILE",
 		Short: "Evaluate the rules on a policy input document",
 		Long: `Eval evaluates the built-in rules, and the repository's own when run in an SMS
 repository, on an input document such as ` + "`smsctl policy input`" + ` prints, and
-prints what each rule denies. It exits 1 when a rule denies anything.
-Waivers are not applied: they belong to validate.`,
+prints what each rule denies. It exits 1 when a rule denies anything, and 3
+when a rule runs past --policy-timeout. Waivers are not applied: they belong
+to validate.`,
 		Example: `  smsctl policy input > input.json
   smsctl policy eval --input input.json -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if input == "" {
 				return usageErrorf("give the input document: --input FILE, or --input - for standard input")
+			}
+			if err := checkPolicyTimeout(timeout); err != nil {
+				return err
 			}
 			var data []byte
 			var err error
@@ -322,6 +364,7 @@ Waivers are not applied: they belong to validate.`,
 			if err != nil {
 				return err
 			}
+			e.Timeout = timeout
 			denials, err := e.EvalJSON(cmd.Context(), data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", input, err)
@@ -347,6 +390,7 @@ Waivers are not applied: they belong to validate.`,
 		},
 	}
 	cmd.Flags().StringVarP(&input, "input", "i", "", "the input document (JSON), - for standard input")
+	policyTimeoutFlag(cmd, &timeout)
 	outputFlag(cmd, &output, "text", "json")
 	return cmd
 }

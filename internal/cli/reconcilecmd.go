@@ -21,7 +21,6 @@ import (
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/reconcile"
 	"github.com/smsctl/smsctl/internal/records"
-	"github.com/smsctl/smsctl/internal/sms"
 )
 
 type reconcileOptions struct {
@@ -121,6 +120,7 @@ Exit codes: 0 nothing to do or written, 1 --check found drift, 2 usage,
 	f.StringSliceVar(&opts.only, "only", nil, "run only the reconciler `NAME` (repeatable)")
 	f.StringVar(&opts.plan, "plan", "", "with --apply: write the plan saved by -o json in `FILE`")
 	opts.github.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &opts.output, "text", "json")
 	return cmd
 }
@@ -143,7 +143,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		return nil
 	}
 	dir := g.repoDir(env)
-	smsRepo, err := sms.Open(dir)
+	smsRepo, err := g.openRepo(dir)
 	if err != nil {
 		return err
 	}

@@ -129,6 +129,33 @@ func typedUsage(cmd *cobra.Command) {
 // globals are the flags every command shares.
 type globals struct {
 	chdir string
+	// policyTimeout is --policy-timeout of the commands that judge.
+	policyTimeout time.Duration
+}
+
+// addPolicyTimeout gives a command that judges --policy-timeout.
+func (g *globals) addPolicyTimeout(cmd *cobra.Command) {
+	policyTimeoutFlag(cmd, &g.policyTimeout)
+	prev := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		if err := checkPolicyTimeout(g.policyTimeout); err != nil {
+			return err
+		}
+		if prev != nil {
+			return prev(c, args)
+		}
+		return nil
+	}
+}
+
+// openRepo opens the SMS repository at dir with the command's limits.
+func (g *globals) openRepo(dir string) (*sms.Repo, error) {
+	r, err := sms.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	r.PolicyTimeout = g.policyTimeout
+	return r, nil
 }
 
 // baseDir is -C, else the working directory: where relative paths on the

@@ -21,6 +21,7 @@ import (
 
 type validateOptions struct {
 	env          *Env
+	g            *globals
 	dir          string // as the user named it, for display
 	absDir       string
 	rev          string
@@ -39,7 +40,7 @@ type validateOptions struct {
 }
 
 func newValidateCmd(env *Env, g *globals, runF func(*validateOptions) error) *cobra.Command {
-	opts := &validateOptions{env: env}
+	opts := &validateOptions{env: env, g: g}
 	cmd := &cobra.Command{
 		Use:   "validate [DIR]",
 		Short: "Check every record against the schema and its references",
@@ -135,6 +136,7 @@ a policy that does not compile, ...).`,
 	cmd.Flags().BoolVar(&opts.comment, "comment", false, "create or update smsctl's comment on the pull request with the verdict (needs --pr)")
 	cmd.Flags().BoolVar(&opts.checkRun, "check-run", false, "create a check run with the findings on the pull request's head commit (needs --pr)")
 	opts.github.add(cmd)
+	g.addPolicyTimeout(cmd)
 	outputFlag(cmd, &opts.output, "text", "json", "sarif", "junit", "github", "markdown")
 	return cmd
 }
@@ -151,7 +153,7 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 	} else if !info.IsDir() {
 		return fmt.Errorf("%s: not a directory", opts.dir)
 	}
-	repo, err := sms.Open(opts.absDir)
+	repo, err := opts.g.openRepo(opts.absDir)
 	if err != nil {
 		return err
 	}

@@ -9,16 +9,22 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"path"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/smsctl/smsctl/policies"
 )
@@ -42,6 +48,9 @@ type Rule struct {
 	Remediation string `json:"remediation"`
 	File        string `json:"file"`
 	Builtin     bool   `json:"builtin"`
+	// Origin is "builtin" or "repository" (an organisation's own rule,
+	// ID org.<name>).
+	Origin string `json:"origin"`
 }
 
 // rulesPrefix is the package path under which rules live: a rule's package
@@ -54,12 +63,93 @@ func BuiltinModules() ([]Module, error) {
 }
 
 // RepositoryModules returns the .rego files under policies/ in an SMS
-// repository; none when it has no such folder.
+// repository; none when it has no such folder. Each file's size is checked
+// before it is read: a file over MaxModuleSize, more than MaxPoliciesSize
+// in all, or more than MaxModules files are refused (ErrRefused).
 func RepositoryModules(fsys fs.FS) ([]Module, error) {
 	if _, err := fs.Stat(fsys, "policies"); err != nil {
 		return nil, nil
 	}
-	return collect(fsys, "policies", false)
+	var out []Module
+	total := int64(0)
+	err := fs.WalkDir(fsys, "policies", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return refusef(p, 0, "cannot read: %v", err)
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		if len(out) == MaxModules {
+			return refusef(p, 0, "more than %d .rego files under policies/; refused", MaxModules)
+		}
+		// The size comes from the directory entry (for a Git tree, the
+		// object's header), or the link's target's, without reading the file.
+		info, err := d.Info()
+		if err == nil && d.Type()&fs.ModeSymlink != 0 {
+			info, err = linkTarget(fsys, p)
+		}
+		if err != nil {
+			return refusef(p, 0, "cannot read: %v", err)
+		}
+		if !info.Mode().IsRegular() {
+			return refusef(p, 0, "not a regular file; refused")
+		}
+		if err := checkSize(p, info.Size(), &total); err != nil {
+			return err
+		}
+		src, err := readModule(fsys, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, Module{Name: p, Source: src})
+		return nil
+	})
+	return out, err
+}
+
+// linkTarget describes the file a symbolic link in the repository points
+// to, without following further links or leaving the repository.
+func linkTarget(fsys fs.FS, name string) (fs.FileInfo, error) {
+	target, err := fs.ReadLink(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	resolved := path.Join(path.Dir(name), target)
+	if path.IsAbs(target) || !fs.ValidPath(resolved) {
+		return nil, errors.New("the symbolic link points outside the repository")
+	}
+	return fs.Lstat(fsys, resolved)
+}
+
+// checkSize refuses a module of size bytes that is too large, alone or with
+// the total so far, and adds it to the total.
+func checkSize(name string, size int64, total *int64) error {
+	if size > MaxModuleSize {
+		return refusef(name, 0, "%d bytes, larger than the %d-byte limit for a policy module; refused", size, MaxModuleSize)
+	}
+	*total += size
+	if *total > MaxPoliciesSize {
+		return refusef(name, 0, "the repository's policies pass the %d-byte limit for all policy modules together here; refused", MaxPoliciesSize)
+	}
+	return nil
+}
+
+// readModule reads a module already size-checked, reading at most one byte
+// more than the limit in case the file grew or its size was misreported.
+func readModule(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, refusef(name, 0, "cannot read: %v", err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxModuleSize+1))
+	if err != nil {
+		return nil, refusef(name, 0, "cannot read: %v", err)
+	}
+	if len(src) > MaxModuleSize {
+		return nil, refusef(name, 0, "larger than the %d-byte limit for a policy module; refused", MaxModuleSize)
+	}
+	return src, nil
 }
 
 func collect(fsys fs.FS, root string, builtin bool) ([]Module, error) {
@@ -81,6 +171,14 @@ func collect(fsys fs.FS, root string, builtin bool) ([]Module, error) {
 // IsTest reports whether a module holds Rego unit tests.
 func (m Module) IsTest() bool { return strings.HasSuffix(m.Name, "_test.rego") }
 
+// DefaultTimeout is the time limit of one evaluation when Engine.Timeout
+// is not set.
+const DefaultTimeout = 30 * time.Second
+
+// stopGrace is how long Eval waits, after the time limit, for a rule that
+// a built-in call keeps from noticing it was cancelled.
+const stopGrace = time.Second
+
 // Engine is a compiled set of rules, ready to judge any number of inputs.
 // It is safe for concurrent use.
 type Engine struct {
@@ -91,6 +189,40 @@ type Engine struct {
 	// Digest is the SHA-256 of the rule modules (not tests), in name order:
 	// which policies judged.
 	Digest string
+	// Timeout is the time limit of one evaluation (every rule on one
+	// input); DefaultTimeout when zero or less.
+	Timeout time.Duration
+}
+
+// LoadOptions say how Load builds an engine.
+type LoadOptions struct {
+	// Timeout is the engine's time limit per evaluation (Engine.Timeout),
+	// and the limit on compiling the policies; DefaultTimeout when zero.
+	Timeout time.Duration
+}
+
+// Load compiles the built-in rules and, when fsys is not nil, the SMS
+// repository's own policies/**/*.rego from fsys (the revision whose
+// policies judge), into an engine. Every error it returns about the
+// policies wraps ErrRefused, with the file and line at fault.
+func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Engine, error) {
+	mods, err := BuiltinModules()
+	if err != nil {
+		return nil, err
+	}
+	if fsys != nil {
+		repo, err := RepositoryModules(fsys)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, repo...)
+	}
+	e, err := compile(ctx, mods, opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	e.Timeout = opts.Timeout
+	return e, nil
 }
 
 // Rules lists the rules, sorted by ID.
@@ -109,33 +241,92 @@ func (e *Engine) Rule(id string) (Rule, bool) {
 	return r, ok
 }
 
-// parse parses modules (Rego v1) with their annotations.
+// parse parses modules (Rego v1) with their annotations, built-in ones
+// first, and refuses repository modules that step outside their namespace
+// and modules that call a denied built-in.
 func parse(mods []Module) (map[string]*ast.Module, error) {
+	mods = slices.Clone(mods)
+	slices.SortStableFunc(mods, func(a, b Module) int {
+		if a.Builtin != b.Builtin {
+			if a.Builtin {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	parsed := map[string]*ast.Module{}
-	reserved := map[string]string{}
+	owners := builtinOwners{}
+	var errs []error
 	for _, m := range mods {
 		mod, err := ast.ParseModuleWithOpts(m.Name, string(m.Source), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
-			return nil, err
+			errs = append(errs, refusals(m.Name, err)...)
+			continue
 		}
-		pkg := mod.Package.Path.String()
+		if _, dup := parsed[m.Name]; dup {
+			errs = append(errs, refusef(m.Name, 0, "two modules of this name"))
+			continue
+		}
+		pkg := mod.Package.Path
 		if m.Builtin {
-			reserved[pkg] = m.Name
-		} else if owner, ok := reserved[pkg]; ok || pkg == "data.smsctl.lib" {
-			if owner == "" {
-				owner = "the built-in helpers"
+			if pkg.HasPrefix(orgRef) {
+				errs = append(errs, refusef(m.Name, mod.Package.Location.Row, "a built-in module in the organisations' namespace %s", OrgNamespace))
 			}
-			return nil, fmt.Errorf("%s: package %s belongs to %s; a repository may add rules, not change built-in ones (waive a rule instead)", m.Name, strings.TrimPrefix(pkg, "data."), owner)
+			owners.add(pkg, m)
+		} else {
+			errs = append(errs, checkNamespace(m, mod, owners)...)
 		}
+		errs = append(errs, checkBuiltins(m, mod)...)
 		parsed[m.Name] = mod
+	}
+	if len(errs) > 0 {
+		return nil, joinRefusals(errs)
 	}
 	return parsed, nil
 }
 
-// Compile compiles modules (built-in ones first, so a repository module
-// that claims a built-in package is refused) and prepares the query that
-// collects every rule's findings.
+// refusals turns OPA's parse or compile errors into refusals at their
+// file and line.
+func refusals(name string, err error) []error {
+	var astErrs ast.Errors
+	if !errors.As(err, &astErrs) {
+		return []error{refusef(name, 0, "%v", err)}
+	}
+	out := make([]error, 0, len(astErrs))
+	for _, e := range astErrs {
+		file, line := name, 0
+		if e.Location != nil {
+			if e.Location.File != "" {
+				file = e.Location.File
+			}
+			line = e.Location.Row
+		}
+		out = append(out, refusef(file, line, "%s: %s", e.Code, e.Message))
+	}
+	return out
+}
+
+// newCompiler returns a compiler with smsctl's capabilities.
+func newCompiler(print bool) *ast.Compiler {
+	return ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(print)
+}
+
+// Compile compiles modules (Module.Builtin says which are trusted) with
+// smsctl's capabilities and prepares one query per rule that collects its
+// findings. Every error about the modules wraps ErrRefused.
+//
+// OPA's compiler cannot be interrupted, and some modules make it loop; when
+// compiling takes longer than DefaultTimeout it is left behind and the
+// modules refused.
 func Compile(ctx context.Context, mods []Module) (*Engine, error) {
+	return compile(ctx, mods, DefaultTimeout)
+}
+
+func compile(ctx context.Context, mods []Module, limit time.Duration) (*Engine, error) {
+	if limit <= 0 {
+		limit = DefaultTimeout
+	}
 	var rules []Module
 	for _, m := range mods {
 		if !m.IsTest() {
@@ -155,26 +346,39 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
-	if compiler.Compile(parsed); compiler.Failed() {
-		return nil, fmt.Errorf("compile policies: %v", compiler.Errors)
+	// print calls are compiled away: a rule's output is its findings.
+	compiler := newCompiler(false)
+	if !within(ctx, limit, func() { compiler.Compile(parsed) }) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, compileTimeout(rules, limit)
+	}
+	if compiler.Failed() {
+		return nil, joinRefusals(refusals("policies", compiler.Errors))
 	}
 	e := &Engine{rules: map[string]Rule{}}
 	h := sha256.New()
+	var errs []error
 	for _, m := range rules {
 		fmt.Fprintf(h, "%s\x00%d\x00", m.Name, len(m.Source))
 		h.Write(m.Source)
 		r, ok, err := ruleOf(m, parsed[m.Name])
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if !ok {
 			continue
 		}
 		if prev, dup := e.rules[r.ID]; dup {
-			return nil, fmt.Errorf("%s: rule %s is also defined in %s", m.Name, r.ID, prev.File)
+			errs = append(errs, refusef(m.Name, parsed[m.Name].Package.Location.Row, "rule %s is also defined in %s", r.ID, prev.File))
+			continue
 		}
 		e.rules[r.ID] = r
+	}
+	if len(errs) > 0 {
+		return nil, joinRefusals(errs)
 	}
 	e.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	for _, r := range e.Rules() {
@@ -183,16 +387,16 @@ func Compile(ctx context.Context, mods []Module) (*Engine, error) {
 			rego.Compiler(compiler),
 		).PrepareForEval(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("prepare rule %s: %w", r.ID, err)
+			return nil, fmt.Errorf("%w: prepare rule %s: %w", ErrRefused, r.ID, err)
 		}
-		e.queries = append(e.queries, ruleQuery{id: r.ID, q: q})
+		e.queries = append(e.queries, ruleQuery{id: r.ID, file: r.File, q: q})
 	}
 	return e, nil
 }
 
 type ruleQuery struct {
-	id string
-	q  rego.PreparedEvalQuery
+	id, file string
+	q        rego.PreparedEvalQuery
 }
 
 // ruleOf reads a rule module's METADATA; ok is false for modules that are
@@ -202,13 +406,14 @@ func ruleOf(m Module, mod *ast.Module) (Rule, bool, error) {
 	if !strings.HasPrefix(pkg, rulesPrefix) {
 		return Rule{}, false, nil
 	}
+	line := mod.Package.Location.Row
 	id := strings.TrimPrefix(pkg, rulesPrefix)
 	if strings.Count(id, ".") != 1 {
-		return Rule{}, false, fmt.Errorf("%s: package %s: a rule's package is smsctl.rules.<area>.<name>", m.Name, strings.TrimPrefix(pkg, "data."))
+		return Rule{}, false, refusef(m.Name, line, "package %s: a rule's package is smsctl.rules.<area>.<name>", strings.TrimPrefix(pkg, "data."))
 	}
 	hasDeny := slices.ContainsFunc(mod.Rules, func(r *ast.Rule) bool { return r.Head.Name.String() == "deny" || r.Head.Ref().String() == "deny" })
 	if !hasDeny {
-		return Rule{}, false, fmt.Errorf("%s: rule %s has no deny rule", m.Name, id)
+		return Rule{}, false, refusef(m.Name, line, "rule %s has no deny rule", id)
 	}
 	var a *ast.Annotations
 	for _, an := range mod.Annotations {
@@ -217,7 +422,7 @@ func ruleOf(m Module, mod *ast.Module) (Rule, bool, error) {
 		}
 	}
 	if a == nil {
-		return Rule{}, false, fmt.Errorf("%s: rule %s has no METADATA annotation above its package", m.Name, id)
+		return Rule{}, false, refusef(m.Name, line, "rule %s has no METADATA annotation above its package", id)
 	}
 	str := func(k string) string {
 		s, _ := a.Custom[k].(string)
@@ -226,16 +431,19 @@ func ruleOf(m Module, mod *ast.Module) (Rule, bool, error) {
 	r := Rule{
 		ID: id, Title: a.Title, Description: strings.TrimSpace(a.Description),
 		Clause: str("clause"), Severity: str("severity"), Remediation: str("remediation"),
-		File: m.Name, Builtin: m.Builtin,
+		File: m.Name, Builtin: m.Builtin, Origin: "repository",
+	}
+	if m.Builtin {
+		r.Origin = "builtin"
 	}
 	if got := str("id"); got != id {
-		return Rule{}, false, fmt.Errorf("%s: METADATA custom.id is %q, but the package makes the rule %q", m.Name, got, id)
+		return Rule{}, false, refusef(m.Name, line, "METADATA custom.id is %q, but the package makes the rule %q", got, id)
 	}
 	if r.Severity != "error" && r.Severity != "warning" {
-		return Rule{}, false, fmt.Errorf("%s: rule %s: METADATA custom.severity must be error or warning, not %q", m.Name, id, r.Severity)
+		return Rule{}, false, refusef(m.Name, line, "rule %s: METADATA custom.severity must be error or warning, not %q", id, r.Severity)
 	}
 	if r.Title == "" || r.Clause == "" {
-		return Rule{}, false, fmt.Errorf("%s: rule %s: METADATA needs a title and custom.clause", m.Name, id)
+		return Rule{}, false, refusef(m.Name, line, "rule %s: METADATA needs a title and custom.clause", id)
 	}
 	return r, true, nil
 }
@@ -250,30 +458,71 @@ type Denial struct {
 }
 
 // Eval evaluates every rule on one input document, the rules spread over
-// the CPUs; the denials come in rule order.
+// the CPUs; the denials come in rule order. The evaluation as a whole has
+// the engine's time limit: when it runs out, Eval returns a *TimeoutError
+// naming the rule that was running (the earliest started, when several
+// were), at the latest stopGrace after the limit even if a built-in call
+// keeps that rule from stopping at once. Any other failure of a rule comes
+// back as an error that names the rule.
 func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
-	results := make([][]Denial, len(e.queries))
-	errs := make([]error, len(e.queries))
-	next := make(chan int)
+	limit := e.Timeout
+	if limit <= 0 {
+		limit = DefaultTimeout
+	}
+	ectx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	n := len(e.queries)
+	results := make([][]Denial, n)
+	errs := make([]error, n)
+	// state is 0 before a rule starts, 1 while it runs, 2 when it is done;
+	// a rule's result and error are written before its state becomes 2.
+	state := make([]atomic.Int32, n)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(e.queries)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				results[i], errs[i] = e.queries[i].eval(ctx, input)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ectx.Err() != nil {
+					return
+				}
+				state[i].Store(1)
+				results[i], errs[i] = e.queries[i].eval(ectx, input)
+				state[i].Store(2)
 			}
 		}()
 	}
-	for i := range e.queries {
-		next <- i
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ectx.Done():
+		grace := time.NewTimer(stopGrace)
+		select {
+		case <-done:
+		case <-grace.C:
+		}
+		grace.Stop()
 	}
-	close(next)
-	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if ectx.Err() != nil {
+		// Rules are started in order, so the first unfinished one is the
+		// one that ran longest.
+		for i := range n {
+			s := state[i].Load()
+			if s != 2 || topdown.IsCancel(errs[i]) {
+				return nil, &TimeoutError{Rule: e.queries[i].id, File: e.queries[i].file, Limit: limit}
+			}
+		}
+	}
 	var out []Denial
 	for i, ds := range results {
 		if errs[i] != nil {
-			return nil, fmt.Errorf("evaluate rule %s: %w", e.queries[i].id, errs[i])
+			return nil, fmt.Errorf("rule %s: %w", e.queries[i].id, errs[i])
 		}
 		out = append(out, ds...)
 	}

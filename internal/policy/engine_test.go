@@ -19,11 +19,11 @@ const ruleSrc = `# METADATA
 # title: Services have a description longer than a word
 # description: Test rule.
 # custom:
-#   id: acme.description
+#   id: org.description
 #   clause: "8.2.4"
 #   severity: warning
 #   remediation: Describe the service.
-package smsctl.rules.acme.description
+package smsctl.rules.org.description
 
 deny contains {"kind": "service", "id": id, "msg": sprintf("service %s has a one-word description", [id]), "field": "description"} if {
 	some id, s in input.records.service
@@ -100,10 +100,10 @@ func load(t *testing.T, fsys fstest.MapFS) *records.Repository {
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func TestRepositoryRuleFindsWithFileAndLine(t *testing.T) {
-	fsys := repoFS(map[string]string{"policies/acme/description.rego": ruleSrc})
+	fsys := repoFS(map[string]string{"policies/org/description.rego": ruleSrc})
 	e := engineFor(t, fsys)
-	r, ok := e.Rule("acme.description")
-	if !ok || r.Builtin || r.Severity != "warning" || r.Clause != "8.2.4" || r.File != "policies/acme/description.rego" {
+	r, ok := e.Rule("org.description")
+	if !ok || r.Builtin || r.Origin != "repository" || r.Severity != "warning" || r.Clause != "8.2.4" || r.File != "policies/org/description.rego" {
 		t.Fatalf("rule = %+v, %v", r, ok)
 	}
 	out, err := e.Judge(context.Background(), load(t, fsys), Options{Now: now})
@@ -112,7 +112,7 @@ func TestRepositoryRuleFindsWithFileAndLine(t *testing.T) {
 	}
 	var got []string
 	for _, f := range out.Findings {
-		if f.Rule == "acme.description" {
+		if f.Rule == "org.description" {
 			got = append(got, f.Location()+" "+string(f.Severity)+" "+f.Record+" "+f.Path+" "+f.Message)
 		}
 	}
@@ -127,7 +127,7 @@ func TestWaiverMovesFindingAside(t *testing.T) {
 		return `package sms
 
 waivers: "WVR-0001": {
-	rule: "acme.description"
+	rule: "org.description"
 	records: ["web"]
 	justification: "Short is fine."
 	approved_by: "jane"
@@ -140,7 +140,7 @@ waivers: "WVR-0001": {
 		expires string
 		waived  bool
 	}{{"2027-01-01", true}, {"2026-11-23", true}, {"2026-11-22", false}} {
-		fsys := repoFS(map[string]string{"policies/acme/description.rego": ruleSrc, "waivers/WVR-0001.cue": waiver(tt.expires)})
+		fsys := repoFS(map[string]string{"policies/org/description.rego": ruleSrc, "waivers/WVR-0001.cue": waiver(tt.expires)})
 		e := engineFor(t, fsys)
 		out, err := e.Judge(context.Background(), load(t, fsys), Options{Now: now})
 		if err != nil {
@@ -148,12 +148,12 @@ waivers: "WVR-0001": {
 		}
 		waived := false
 		for _, w := range out.Waived {
-			if w.Rule == "acme.description" && w.Waiver == "WVR-0001" && w.Record == "service/web" {
+			if w.Rule == "org.description" && w.Waiver == "WVR-0001" && w.Record == "service/web" {
 				waived = true
 			}
 		}
 		for _, f := range out.Findings {
-			if f.Rule == "acme.description" && waived {
+			if f.Rule == "org.description" && waived {
 				t.Errorf("expires %s: finding both waived and reported", tt.expires)
 			}
 		}
@@ -171,16 +171,16 @@ func TestCompileRefuses(t *testing.T) {
 	for _, tt := range []struct {
 		name, src, want string
 	}{
-		{"override built-in", strings.Replace(ruleSrc, "acme.description", "change.segregation", -1), "belongs to"},
+		{"override built-in", strings.Replace(ruleSrc, "org.description", "change.segregation", -1), "belongs to the built-in rule change.segregation"},
 		{"override lib", "package smsctl.lib\n\nx := 1\n", "belongs to"},
-		{"no metadata", "package smsctl.rules.acme.bare\n\ndeny contains \"x\" if false\n", "no METADATA"},
-		{"wrong id", strings.Replace(ruleSrc, "id: acme.description", "id: acme.other", 1), `custom.id is "acme.other"`},
+		{"no metadata", "package smsctl.rules.org.bare\n\ndeny contains \"x\" if false\n", "no METADATA"},
+		{"wrong id", strings.Replace(ruleSrc, "id: org.description", "id: acme.other", 1), `custom.id is "acme.other"`},
 		{"bad severity", strings.Replace(ruleSrc, "severity: warning", "severity: fatal", 1), "must be error or warning"},
-		{"deep package", strings.Replace(ruleSrc, "package smsctl.rules.acme.description", "package smsctl.rules.acme.x.description", 1), "smsctl.rules.<area>.<name>"},
-		{"syntax", "package smsctl.rules.acme.broken\n\ndeny contains x if {\n", "policies/acme/broken.rego"},
+		{"deep package", strings.Replace(ruleSrc, "package smsctl.rules.org.description", "package smsctl.rules.org.x.description", 1), "package is smsctl.rules.org.<name>"},
+		{"syntax", "package smsctl.rules.org.broken\n\ndeny contains x if {\n", "policies/org/broken.rego"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			mods := append(append([]Module{}, builtin...), Module{Name: "policies/acme/broken.rego", Source: []byte(tt.src)})
+			mods := append(append([]Module{}, builtin...), Module{Name: "policies/org/broken.rego", Source: []byte(tt.src)})
 			_, err := Compile(context.Background(), mods)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to mention %q", err, tt.want)

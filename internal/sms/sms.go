@@ -219,7 +219,7 @@ func (s *Snapshot) Engine(ctx context.Context) (*policy.Engine, error) {
 	s.engineOnce.Do(func() {
 		mods, err := policy.RepositoryModules(s.FS)
 		if err != nil {
-			s.engineErr = fmt.Errorf("read policies at %s: %w", s.Label(), err)
+			s.engineErr = err // it names the file
 			return
 		}
 		key := modulesDigest(mods)
@@ -231,7 +231,7 @@ func (s *Snapshot) Engine(ctx context.Context) (*policy.Engine, error) {
 			r.engines[key] = eo
 		}
 		r.mu.Unlock()
-		eo.once.Do(func() { eo.e, eo.err = compile(ctx, mods) })
+		eo.once.Do(func() { eo.e, eo.err = policy.Load(ctx, s.FS, policy.LoadOptions{Timeout: r.PolicyTimeout}) })
 		s.engine, s.engineErr = eo.e, eo.err
 	})
 	return s.engine, s.engineErr
@@ -275,13 +275,4 @@ func modulesDigest(mods []policy.Module) string {
 		h.Write(m.Source)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// compile compiles the built-in rules with a repository's own.
-func compile(ctx context.Context, repoMods []policy.Module) (*policy.Engine, error) {
-	mods, err := policy.BuiltinModules()
-	if err != nil {
-		return nil, err
-	}
-	return policy.Compile(ctx, append(mods, repoMods...))
 }
