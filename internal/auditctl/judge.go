@@ -41,9 +41,8 @@ func JudgeMerge(ctx context.Context, repo *sms.Repo, c *gitrepo.HistoryCommit, a
 			SubmittedAt: r.SubmittedAt.UTC().Format(time.RFC3339), Dismissed: r.Dismissed,
 		})
 	}
-	// Only the approval rules' findings are kept: the IDs the history
-	// retired do not matter to them, and reading them costs a walk.
-	v, err := gate.JudgeMerge(ctx, repo, gate.Merge{Commit: merge, PullRequest: facts, Now: c.Committer.When, SkipRetired: true})
+	// Only the approval rules' findings are kept, so only they run.
+	v, err := gate.JudgeMerge(ctx, repo, gate.Merge{Commit: merge, PullRequest: facts, Now: c.Committer.When, Rules: verifyRules})
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,9 @@ type Case struct {
 	// Retired overrides the IDs the base's history retired (nil: read
 	// them from the base's history; the work tree as a base has none).
 	Retired map[string][]string
+	// Rules, when not nil, limits the judgement to these rules, for a
+	// caller that keeps only their findings.
+	Rules []string
 }
 
 // Verdict is the judgement.
@@ -79,7 +82,7 @@ func Judge(ctx context.Context, c Case) (*Verdict, error) {
 		return nil, err
 	}
 	v := &Verdict{Engine: engine}
-	opts := policy.Options{Now: c.Now, Trusted: trusted.Records, Waivers: trusted.Records}
+	opts := policy.Options{Now: c.Now, Trusted: trusted.Records, Waivers: trusted.Records, Rules: c.Rules}
 	if c.Base != nil {
 		opts.Base = c.Base.Records
 		opts.Retired = c.Retired
@@ -116,9 +119,10 @@ type Merge struct {
 	// Now is "today" for time-based rules: the merge's time for a judgement
 	// of the past, the clock for attest.
 	Now time.Time
-	// SkipRetired leaves out the IDs the base's history retired, for a
-	// caller that keeps only the approval rules' findings.
-	SkipRetired bool
+	// Rules, when not nil, limits the judgement to these rules; the IDs
+	// the base's history retired are then not read unless a transition
+	// rule is among them.
+	Rules []string
 }
 
 // JudgeMerge judges a merge commit the way the gate judged (or should have
@@ -132,8 +136,8 @@ func JudgeMerge(ctx context.Context, repo *sms.Repo, m Merge) (*Verdict, error) 
 	if err != nil {
 		return nil, fmt.Errorf("merge commit %s: %w", m.Commit.Hash[:12], err)
 	}
-	c := Case{Head: head, PullRequest: m.PullRequest, Now: m.Now}
-	if m.SkipRetired {
+	c := Case{Head: head, PullRequest: m.PullRequest, Now: m.Now, Rules: m.Rules}
+	if m.Rules != nil && !slices.ContainsFunc(m.Rules, func(r string) bool { return strings.HasPrefix(r, "transition.") }) {
 		c.Retired = map[string][]string{}
 	}
 	if m.Commit.NumParents() > 0 {

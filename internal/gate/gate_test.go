@@ -269,6 +269,19 @@ roles: engineer: {
 	if len(v.Controlled) != 1 || v.Controlled[0].ID != "engineer" {
 		t.Errorf("controlled %+v, want the role engineer", v.Controlled)
 	}
+	// Limited to one rule, only that rule runs.
+	only, err := Judge(ctx, Case{Head: head, Base: base, Trusted: base, Now: now, Rules: []string{"change.approval"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range only.Findings {
+		if f.Rule != "change.approval" && f.Rule != "" {
+			t.Errorf("judged with Rules [change.approval], got a finding of %s", f.Rule)
+		}
+	}
+	if r := rules(only); !slices.Contains(r, "change.approval change/CHG-2026-0001") {
+		t.Errorf("judged with Rules [change.approval], the approval error is missing: %v", r)
+	}
 	var warned bool
 	for _, f := range v.Findings {
 		warned = warned || (f.Rule == "transition.controlled_unjudged" && f.Record == "role/engineer")

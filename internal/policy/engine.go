@@ -465,13 +465,31 @@ type Denial struct {
 // keeps that rule from stopping at once. Any other failure of a rule comes
 // back as an error that names the rule.
 func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
+	return e.evalRules(ctx, input, e.queries)
+}
+
+// EvalRules evaluates only the rules named (all of them when only is nil).
+func (e *Engine) EvalRules(ctx context.Context, input ast.Value, only []string) ([]Denial, error) {
+	if only == nil {
+		return e.Eval(ctx, input)
+	}
+	var queries []ruleQuery
+	for _, q := range e.queries {
+		if slices.Contains(only, q.id) {
+			queries = append(queries, q)
+		}
+	}
+	return e.evalRules(ctx, input, queries)
+}
+
+func (e *Engine) evalRules(ctx context.Context, input ast.Value, queries []ruleQuery) ([]Denial, error) {
 	limit := e.Timeout
 	if limit <= 0 {
 		limit = DefaultTimeout
 	}
 	ectx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	n := len(e.queries)
+	n := len(queries)
 	results := make([][]Denial, n)
 	errs := make([]error, n)
 	// state is 0 before a rule starts, 1 while it runs, 2 when it is done;
@@ -489,7 +507,7 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
 					return
 				}
 				state[i].Store(1)
-				results[i], errs[i] = e.queries[i].eval(ectx, input)
+				results[i], errs[i] = queries[i].eval(ectx, input)
 				state[i].Store(2)
 			}
 		}()
@@ -515,14 +533,14 @@ func (e *Engine) Eval(ctx context.Context, input ast.Value) ([]Denial, error) {
 		for i := range n {
 			s := state[i].Load()
 			if s != 2 || topdown.IsCancel(errs[i]) {
-				return nil, &TimeoutError{Rule: e.queries[i].id, File: e.queries[i].file, Limit: limit}
+				return nil, &TimeoutError{Rule: queries[i].id, File: queries[i].file, Limit: limit}
 			}
 		}
 	}
 	var out []Denial
 	for i, ds := range results {
 		if errs[i] != nil {
-			return nil, fmt.Errorf("rule %s: %w", e.queries[i].id, errs[i])
+			return nil, fmt.Errorf("rule %s: %w", queries[i].id, errs[i])
 		}
 		out = append(out, ds...)
 	}

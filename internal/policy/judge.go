@@ -36,6 +36,9 @@ type Options struct {
 	// repository itself when nil. A pull request's own edits to these
 	// records are judged (Controlled), never used to judge it.
 	Trusted *records.Repository
+	// Rules, when not nil, limits the judgement to the rules named (a
+	// caller that keeps only some rules' findings need not run the rest).
+	Rules []string
 	// Controlled lists the controlled records and files the change edits
 	// relative to Base, each with the authority that must approve it
 	// (input.controlled).
@@ -309,7 +312,7 @@ func (e *Engine) Judge(ctx context.Context, repo *records.Repository, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("build policy input: %w", err)
 	}
-	denials, err := e.Eval(ctx, input)
+	denials, err := e.EvalRules(ctx, input, opts.Rules)
 	if err != nil {
 		return nil, err
 	}
