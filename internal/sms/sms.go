@@ -251,6 +251,11 @@ func (s *Snapshot) Retired() (map[string][]string, error) {
 	if s.Commit == nil {
 		return nil, errors.New("the work tree has no history: give a revision")
 	}
+	if s.repo.Git.Shallow() {
+		// The IDs deleted before are in the commits this clone lacks: a
+		// partial answer would let a deleted ID come back unnoticed.
+		return nil, fmt.Errorf("%s is in a shallow clone, so which IDs were deleted before it cannot be known; %s", s.Label(), gitrepo.ShallowFix)
+	}
 	ever, err := s.repo.Git.PathsEver(s.Commit, s.repo.Sub)
 	if err != nil {
 		return nil, fmt.Errorf("read the history of %s: %w", s.Label(), err)
