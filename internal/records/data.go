@@ -31,6 +31,12 @@ func Data(name string, src []byte) (Kind, string, []byte, error) {
 	if len(fs) > 0 {
 		return Kind{}, "", nil, fmt.Errorf("%s: %s", fs[0].Location(), fs[0].Message)
 	}
+	// A file from any revision is untrusted: CUE evaluates literal data
+	// only.
+	lit := checkLiteral(name, f, "", 0)
+	if len(lit.findings) > 0 {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s", lit.findings[0].Location(), lit.findings[0].Message)
+	}
 	v := cuecontext.New().BuildFile(f)
 	p := cue.MakePath(cue.Str(kind.Field))
 	if kind.Name != SMSKind.Name {
