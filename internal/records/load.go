@@ -393,6 +393,9 @@ func (v *validator) check(name string, src []byte) result {
 		rec.Refs = nodeRefs(n, v.refs[kind.Name])
 		return result{rec: rec, fast: true}
 	}
+	if lit.entries > maxEvalEntries {
+		return result{rec: rec, findings: v.tooLarge(name, rec, t, n, lit.entries)}
+	}
 	if v.schema == nil || v.schema.built >= contextRecords {
 		cs, err := acquireSchema()
 		if err != nil {
