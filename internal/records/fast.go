@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"cuelang.org/go/cue/ast"
@@ -598,15 +599,16 @@ var (
 )
 
 // decode reads literal data: structs with plain, unique, regular labels;
-// lists without ellipses; double-quoted strings without interpolation;
-// decimal numbers; booleans. Anything else (references, operators, null,
+// lists without ellipses; strings without interpolation (quoted,
+// multi-line or raw); decimal numbers; booleans. Anything else (references, operators, null,
 // bytes, defaults, shorthand that CUE would merge) is not decoded.
 func decode(x ast.Expr, pos token.Pos) (*node, bool) {
 	switch x := x.(type) {
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.STRING:
-			if len(x.Value) == 0 || x.Value[0] != '"' {
+			// Quoted, multi-line and raw strings; not bytes.
+			if strings.TrimLeft(x.Value, "#") == "" || strings.TrimLeft(x.Value, "#")[0] != '"' {
 				return nil, false
 			}
 			s, err := literal.Unquote(x.Value)

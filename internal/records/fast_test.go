@@ -108,6 +108,13 @@ func mutations(t *testing.T, name string, src []byte, fn func(variant []byte)) {
 			l.Kind, l.Value = r.Kind, r.Value
 			emit()
 		}
+		// The same string, raw; and a raw string that interpolates.
+		if kind == token.STRING && strings.HasPrefix(value, `"`) {
+			for _, v := range []string{"#" + value + "#", `#"\#(1)"#`} {
+				l.Value = v
+				emit()
+			}
+		}
 		l.Kind, l.Value = kind, value
 	}
 	for _, s := range structs {

@@ -358,7 +358,7 @@ func (v *validator) tooLarge(name string, rec *Record, t ftype, n *node, entries
 		Rule: "schema", Severity: finding.Error, File: name, Line: rec.Line, Column: rec.Column, Record: rec.Key(),
 	}
 	if n == nil || t == nil {
-		f.Message = fmt.Sprintf("a record of %d fields and list elements, more than the %d smsctl evaluates with CUE, that is not in the plain form its fast check reads (a field given twice, a number with a sign, underscore, base or exponent, bytes, null or a raw string): write it plainly, or split the record", entries, maxEvalEntries)
+		f.Message = fmt.Sprintf("a record of %d fields and list elements, more than the %d smsctl evaluates with CUE, that is not in the plain form its fast check reads (a field given twice, a number with a sign, underscore, base or exponent, bytes or null): write it plainly, or split the record", entries, maxEvalEntries)
 		return []finding.Finding{f}
 	}
 	var b bytes.Buffer

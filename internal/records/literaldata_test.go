@@ -179,6 +179,22 @@ func TestLiteralDataAllowed(t *testing.T) {
 	}
 }
 
+// Valid records take the fast path in every form of string: CUE
+// evaluates none of them.
+func TestFastPathReadsEveryStringForm(t *testing.T) {
+	for _, title := range []string{
+		"\"\"\"\n\t\tPatch\n\t\t  the web servers\n\t\t\"\"\"",
+		`#"Patch \d"#`,
+		`##"Patch "#"##`,
+		`"Patch \"web\" \u00e9\t"`,
+	} {
+		repo := loadChange(t, withTitle(title))
+		if len(repo.Findings) > 0 || repo.FastChecked != len(repo.Records) || repo.Evaluated != 0 {
+			t.Errorf("title %s: findings %+v; fast path took %d of %d records", title, repo.Findings, repo.FastChecked, len(repo.Records))
+		}
+	}
+}
+
 // A file whose record is not data does not hide the rest of the
 // repository: the other records are validated, and references to the
 // record resolve.
