@@ -223,9 +223,13 @@ func (c *literalChecker) expr(x ast.Expr, path []string) {
 	case *ast.Ident:
 		c.refuse(x, path, ident(x.Name), identHint(x.Name))
 	case *ast.SelectorExpr:
-		c.refuse(x, path, "a reference (a selector `.`)", hintCompute)
+		if ref, ok := selector(x); ok {
+			c.refuse(x, path, fmt.Sprintf("a reference (`%s`)", ref), hintCompute)
+		} else {
+			c.refuse(x, path, "a reference (a selector `.`)", hintCompute)
+		}
 	case *ast.IndexExpr:
-		c.refuse(x, path, "a reference (an index `[...]`)", hintCompute)
+		c.refuse(x, path, "an index expression (`[...]`)", hintCompute)
 	case *ast.SliceExpr:
 		c.refuse(x, path, "a slice expression", hintCompute)
 	case *ast.CallExpr:
@@ -306,7 +310,27 @@ func identHint(name string) string {
 	if name == "_" || types[name] {
 		return hintConstraint
 	}
-	return "records hold data only; write the value itself, or a quoted string"
+	return fmt.Sprintf("records hold data only; write the value itself (a string is quoted: \"%s\")", name)
+}
+
+// selector spells a chain of names and selectors, `a.b.c`, when it is
+// short.
+func selector(x ast.Expr) (string, bool) {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name, true
+	case *ast.SelectorExpr:
+		base, ok := selector(x.X)
+		if !ok {
+			return "", false
+		}
+		name, _, err := ast.LabelName(x.Sel)
+		if err != nil || len(base)+len(name) > 60 {
+			return "", false
+		}
+		return base + "." + name, true
+	}
+	return "", false
 }
 
 func attrName(a *ast.Attribute) string {
