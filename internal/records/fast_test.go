@@ -40,8 +40,8 @@ func TestFastPathTakesTheAcmeExample(t *testing.T) {
 	if len(repo.Findings) > 0 {
 		t.Fatalf("acme has findings: %+v", repo.Findings[0])
 	}
-	if repo.FastChecked != len(repo.Records) {
-		t.Errorf("fast path took %d of %d records", repo.FastChecked, len(repo.Records))
+	if repo.FastChecked != len(repo.Records) || repo.Evaluated != 0 {
+		t.Errorf("fast path took %d of %d records; CUE evaluated %d", repo.FastChecked, len(repo.Records), repo.Evaluated)
 	}
 }
 
