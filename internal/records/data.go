@@ -42,8 +42,8 @@ func Data(name string, src []byte) (Kind, string, []byte, error) {
 		n.appendJSON(&b)
 		return kind, id, b.Bytes(), nil
 	}
-	if lit.entries > maxEvalEntries {
-		return Kind{}, "", nil, fmt.Errorf("%s: %s %s has %d fields and list elements, more than the %d smsctl evaluates with CUE, and is not in the plain form it reads without", name, kind.Name, id, lit.entries, maxEvalEntries)
+	if why := lit.tooLargeForCUE(); why != "" {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s %s is not given to CUE, as %s, and is not in the plain form smsctl reads without it", name, kind.Name, id, why)
 	}
 	v := cuecontext.New().BuildFile(f)
 	p := cue.MakePath(cue.Str(kind.Field))

@@ -2,6 +2,7 @@ package records
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -374,8 +375,32 @@ func TestLiteralDataLargeAndNotPlain(t *testing.T) {
 	for _, f := range nonReference(repo) {
 		got = append(got, fmt.Sprintf("%d %s %s", f.Line, f.Rule, f.Message))
 	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], "3 schema a record of 30") || !strings.Contains(got[0], "not in the plain form") {
+	if len(got) != 1 || !strings.HasPrefix(got[0], "3 schema smsctl does not give this record to CUE, as it has 30") || !strings.Contains(got[0], "not in the plain form") {
 		t.Errorf("findings %v", got)
+	}
+}
+
+// deep is a change record whose post-implementation review nests lists n
+// levels deep.
+func deep(n int) string {
+	return withExtra("pir: summary: " + strings.Repeat("[", n) + `"x"` + strings.Repeat("]", n))
+}
+
+// CUE's cost grows with the square of the depth too: a record that nests
+// deeper than any the schema allows is not given to it.
+func TestLiteralDataDeep(t *testing.T) {
+	repo := loadChange(t, deep(1000))
+	if len(repo.Findings) != 1 || repo.Evaluated != 0 {
+		t.Fatalf("findings %+v, %d evaluated", repo.Findings, repo.Evaluated)
+	}
+	f := repo.Findings[0]
+	if f.Line != 14 || f.Rule != "schema" || f.Path != "pir.summary" || !strings.Contains(f.Message, "it nests 1003 levels deep (at most 16)") {
+		t.Errorf("finding %+v", f)
+	}
+	// Shallow enough, CUE says why.
+	repo = loadChange(t, deep(3))
+	if len(repo.Findings) == 0 || repo.Findings[0].Rule != "schema" || repo.Evaluated != 1 {
+		t.Errorf("findings %+v, %d evaluated", repo.Findings, repo.Evaluated)
 	}
 }
 
@@ -385,6 +410,7 @@ func TestDataRefusesWhatIsNotData(t *testing.T) {
 		withTitle(`"\(len([for a in [1] {a}]))"`),
 		strings.Replace(withExtra(""), "changes:", "let x = 1\nchanges:", 1),
 		strings.Replace(bigList(3000, `"ci-x"`), "cis:", "pull_request: 1_000\n\tcis:", 1),
+		strings.Replace(deep(100), "pir:", "pull_request: 1_000\n\tpir:", 1),
 	} {
 		if _, _, data, err := Data(changeFile, []byte(src)); err == nil {
 			t.Errorf("Data gave %.40s… for a record that is not plain data", data)
@@ -427,6 +453,27 @@ func BenchmarkLoadLongList(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/element")
 			})
 		}
+	}
+}
+
+// Validation's cost is linear in a record's depth: a change record whose
+// post-implementation review nests lists N levels deep, at three depths;
+// ns/level stays flat. CUE's evaluator took 0.3 s at 2,000 levels.
+func BenchmarkLoadDeep(b *testing.B) {
+	for _, n := range []int{2000, 4000, 8000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			m := base(map[string]string{changeFile: deep(n)})
+			for b.Loop() {
+				repo, err := Load(m, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if repo.Evaluated != 0 || len(repo.Findings) != 1 {
+					b.Fatalf("CUE evaluated %d records; findings %+v", repo.Evaluated, repo.Findings)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/level")
+		})
 	}
 }
 

@@ -393,8 +393,8 @@ func (v *validator) check(name string, src []byte) result {
 		rec.Refs = nodeRefs(n, v.refs[kind.Name])
 		return result{rec: rec, fast: true}
 	}
-	if lit.entries > maxEvalEntries {
-		return result{rec: rec, findings: v.tooLarge(name, rec, t, n, lit.entries)}
+	if why := lit.tooLargeForCUE(); why != "" {
+		return result{rec: rec, findings: v.tooLarge(name, rec, t, n, why)}
 	}
 	if v.schema == nil || v.schema.built >= contextRecords {
 		cs, err := acquireSchema()
