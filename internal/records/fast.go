@@ -600,8 +600,9 @@ var (
 
 // decode reads literal data: structs with plain, unique, regular labels;
 // lists without ellipses; strings without interpolation (quoted,
-// multi-line or raw); decimal numbers; booleans. Anything else (references, operators, null,
-// bytes, defaults, shorthand that CUE would merge) is not decoded.
+// multi-line or raw); decimal numbers; booleans. Anything else
+// (references, operators, null, bytes, signs, defaults, shorthand that CUE
+// would merge) is not decoded.
 func decode(x ast.Expr, pos token.Pos) (*node, bool) {
 	switch x := x.(type) {
 	case *ast.BasicLit:
