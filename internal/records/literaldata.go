@@ -116,8 +116,11 @@ func (c *literalChecker) refuse(n ast.Node, path []string, construct, hint strin
 		Rule: "syntax", Severity: finding.Error, File: c.name,
 		Message: construct + " is not literal data: " + hint,
 	}
-	if c.record != "" && len(path) >= c.trim {
-		f.Record, f.Path = c.record, formatPath(path[c.trim:])
+	if c.record != "" {
+		f.Record = c.record
+		if len(path) >= c.trim {
+			f.Path = formatPath(path[c.trim:])
+		}
 	}
 	if p := n.Pos(); p.IsValid() {
 		f.Line, f.Column = p.Line(), p.Column()
