@@ -27,9 +27,23 @@ func Data(name string, src []byte) (Kind, string, []byte, error) {
 	if err != nil {
 		return Kind{}, "", nil, fmt.Errorf("%s: %w", name, err)
 	}
-	kind, id, _, fs := (&validator{}).recordShape(name, f)
+	kind, id, field, fs := (&validator{}).recordShape(name, f)
 	if len(fs) > 0 {
 		return Kind{}, "", nil, fmt.Errorf("%s: %s", fs[0].Location(), fs[0].Message)
+	}
+	// A file from any revision is untrusted: CUE evaluates literal data
+	// only, and no more of it than Load would.
+	lit := checkLiteral(name, f, "", 0)
+	if len(lit.findings) > 0 {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s", lit.findings[0].Location(), lit.findings[0].Message)
+	}
+	if n, ok := decode(field.Value, field.Pos()); ok {
+		var b bytes.Buffer
+		n.appendJSON(&b)
+		return kind, id, b.Bytes(), nil
+	}
+	if why := lit.tooLargeForCUE(); why != "" {
+		return Kind{}, "", nil, fmt.Errorf("%s: %s %s is not given to CUE, as %s, and is not in the plain form smsctl reads without it", name, kind.Name, id, why)
 	}
 	v := cuecontext.New().BuildFile(f)
 	p := cue.MakePath(cue.Str(kind.Field))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"cuelang.org/go/cue/ast"
@@ -195,6 +196,67 @@ func (t *tStruct) accepts(n *node, defs map[string]ftype) bool {
 		}
 	}
 	return true
+}
+
+// reject returns where a compiled check first rejects a node it does not
+// accept: the field path below path, and the node there. It descends
+// through references, conjunctions, lists and structs; a node that fails
+// otherwise (a wrong value, a missing required field) is the place itself.
+func reject(t ftype, n *node, defs map[string]ftype, path []string) ([]string, *node) {
+	switch t := t.(type) {
+	case tRef:
+		if d := defs[string(t)]; d != nil {
+			return reject(d, n, defs, path)
+		}
+	case tAnd:
+		for _, c := range t {
+			if !c.accepts(n, defs) {
+				return reject(c, n, defs, path)
+			}
+		}
+	case tList:
+		if n.kind != nList || len(n.elems) < len(t.prefix) {
+			break
+		}
+		for i, e := range n.elems {
+			at := append(slices.Clip(path), strconv.Itoa(i))
+			et := t.rest
+			if i < len(t.prefix) {
+				et = t.prefix[i]
+			}
+			if et == nil {
+				return at, e // more elements than the list allows
+			}
+			if !et.accepts(e, defs) {
+				return reject(et, e, defs, at)
+			}
+		}
+	case *tStruct:
+		if n.kind != nStruct {
+			break
+		}
+		for _, f := range n.fields {
+			at := append(slices.Clip(path), f.name)
+			spec := t.fields[f.name]
+			matched := spec != nil
+			if spec != nil && !spec.typ.accepts(f.val, defs) {
+				return reject(spec.typ, f.val, defs, at)
+			}
+			key := &node{kind: nString, s: f.name}
+			for _, p := range t.patterns {
+				if p.key.accepts(key, defs) {
+					matched = true
+					if !p.val.accepts(f.val, defs) {
+						return reject(p.val, f.val, defs, at)
+					}
+				}
+			}
+			if !matched {
+				return at, f.val // an unknown field
+			}
+		}
+	}
+	return path, n
 }
 
 // errUnsupported marks a schema form the fast path does not compile.
@@ -537,15 +599,17 @@ var (
 )
 
 // decode reads literal data: structs with plain, unique, regular labels;
-// lists without ellipses; double-quoted strings without interpolation;
-// decimal numbers; booleans. Anything else (references, operators, null,
-// bytes, defaults, shorthand that CUE would merge) is not decoded.
+// lists without ellipses; strings without interpolation (quoted,
+// multi-line or raw); decimal numbers; booleans. Anything else
+// (references, operators, null, bytes, signs, defaults, shorthand that CUE
+// would merge) is not decoded.
 func decode(x ast.Expr, pos token.Pos) (*node, bool) {
 	switch x := x.(type) {
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.STRING:
-			if len(x.Value) == 0 || x.Value[0] != '"' {
+			// Quoted, multi-line and raw strings; not bytes.
+			if strings.TrimLeft(x.Value, "#") == "" || strings.TrimLeft(x.Value, "#")[0] != '"' {
 				return nil, false
 			}
 			s, err := literal.Unquote(x.Value)

@@ -74,6 +74,10 @@ type Repository struct {
 	// FastChecked is the number of records accepted by the fast path,
 	// without evaluating them with CUE.
 	FastChecked int
+	// Evaluated is the number of records evaluated with CUE: those the
+	// fast path does not accept, if they are literal data of a bounded
+	// size.
+	Evaluated int
 }
 
 // Lookup returns the record of a kind and ID, or nil.
@@ -103,10 +107,11 @@ type job struct {
 }
 
 type result struct {
-	rec      *Record
-	findings []finding.Finding
-	fast     bool
-	read     bool // the file was read (counts in Files)
+	rec       *Record
+	findings  []finding.Finding
+	fast      bool
+	evaluated bool // CUE evaluated the record
+	read      bool // the file was read (counts in Files)
 }
 
 // Load reads the SMS repository rooted at fsys: every .cue file outside
@@ -179,6 +184,9 @@ func Load(fsys fs.FS, opts Options) (*Repository, error) {
 		}
 		if r.fast {
 			repo.FastChecked++
+		}
+		if r.evaluated {
+			repo.Evaluated++
 		}
 		if r.read {
 			repo.Files++
@@ -353,19 +361,40 @@ func (v *validator) check(name string, src []byte) result {
 		return result{findings: syntaxFindings(name, err)}
 	}
 	kind, id, field, fs := v.recordShape(name, f)
+	var rec *Record
+	var lit literalCheck
+	if len(fs) == 0 {
+		pos := field.Label.Pos()
+		rec = &Record{Kind: kind.Name, ID: id, File: name, Line: pos.Line(), Column: pos.Column(), Valid: true}
+		lit = checkLiteral(name, f, rec.Key(), recordDepth(kind))
+	} else {
+		lit = checkLiteral(name, f, "", 0)
+	}
+	if len(lit.findings) > 0 {
+		// Not data: CUE does not see it. The record, when the file has
+		// one, is listed as invalid, so that references to it resolve.
+		if rec != nil {
+			rec.Valid = false
+		}
+		return result{rec: rec, findings: append(lit.findings, besides(fs, lit.findings)...)}
+	}
 	if len(fs) > 0 {
 		return result{findings: fs}
 	}
-	pos := field.Label.Pos()
-	rec := &Record{Kind: kind.Name, ID: id, File: name, Line: pos.Line(), Column: pos.Column(), Valid: true}
-	if t := v.fast[kind.Def]; t != nil && field.Constraint == token.ILLEGAL {
-		if n, ok := decode(field.Value, field.Pos()); ok && t.accepts(n, v.fast) {
-			var b bytes.Buffer
-			n.appendJSON(&b)
-			rec.Data = b.Bytes()
-			rec.Refs = nodeRefs(n, v.refs[kind.Name])
-			return result{rec: rec, fast: true}
-		}
+	t := v.fast[kind.Def]
+	var n *node
+	if field.Constraint == token.ILLEGAL {
+		n, _ = decode(field.Value, field.Pos())
+	}
+	if n != nil && t != nil && t.accepts(n, v.fast) {
+		var b bytes.Buffer
+		n.appendJSON(&b)
+		rec.Data = b.Bytes()
+		rec.Refs = nodeRefs(n, v.refs[kind.Name])
+		return result{rec: rec, fast: true}
+	}
+	if why := lit.tooLargeForCUE(); why != "" {
+		return result{rec: rec, findings: v.tooLarge(name, rec, t, n, why)}
 	}
 	if v.schema == nil || v.schema.built >= contextRecords {
 		cs, err := acquireSchema()
@@ -378,7 +407,7 @@ func (v *validator) check(name string, src []byte) result {
 	file := v.schema.ctx.BuildFile(f)
 	if err := file.Err(); err != nil {
 		rec.Valid = false
-		return result{rec: rec, findings: cueFindings(name, rec, file, err)}
+		return result{rec: rec, findings: cueFindings(name, rec, file, err), evaluated: true}
 	}
 	recPath := cue.MakePath(cue.Str(kind.Field))
 	if kind.Name != SMSKind.Name {
@@ -398,7 +427,7 @@ func (v *validator) check(name string, src []byte) result {
 		rec.Data = data
 	}
 	rec.Refs = collectRefs(raw, v.refs[kind.Name])
-	return result{rec: rec, findings: out}
+	return result{rec: rec, findings: out, evaluated: true}
 }
 
 // recordShape checks that a file holds exactly one record, of a known kind,

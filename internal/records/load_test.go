@@ -265,6 +265,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("package sms\n\nchanges: \"CHG-2026-0001\": {title: 1}\n"))
 	f.Add([]byte("package sms\nservices: web: {name: \"x\"} & {name: \"y\"}"))
 	f.Add([]byte{0xff, 0xfe, 0})
+	f.Add([]byte("package sms\nservices: web: {let a = \"x\" + \"x\", name: a, description: \"\\(len([for x in [1] {x}]))\"}"))
+	f.Add([]byte("package sms\nservices: web: {name: #\"x\"#, description: \"\"\"\n\ty\n\t\"\"\", owner: -1, status: [[[[\"live\"]]]]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := base(nil)
 		m["services/web.cue"] = &fstest.MapFile{Data: data}
