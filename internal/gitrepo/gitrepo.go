@@ -10,20 +10,24 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // ErrNoRepository is returned when the directory is not inside a Git
 // repository.
 var ErrNoRepository = errors.New("not inside a Git repository")
 
-// Repo is an opened Git repository. It is not safe for concurrent use.
+// Repo is an opened Git repository. It is not safe for concurrent use,
+// except for the TreeFS it returns, whose reads take its lock.
 type Repo struct {
 	repo *git.Repository
 	// root is the work tree's top directory.
@@ -31,9 +35,17 @@ type Repo struct {
 	// walking is the object store of the History walk under way, if any:
 	// Blob reads through it when called from History's callback.
 	walking *objectStore
+	// fsStorage is go-git's storage of the repository, when it is on disk.
+	fsStorage *filesystem.Storage
+	limits    Limits
+	// mu guards objects, the object store that TreeFS, Notes, Blob,
+	// PathsEver and the size checks of go-git's reads share.
+	mu      sync.Mutex
+	objects *objectStore
 }
 
-// Open opens the Git repository that contains dir (dir itself or a parent).
+// Open opens the Git repository that contains dir (dir itself or a parent),
+// with DefaultLimits.
 func Open(dir string) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -50,7 +62,131 @@ func Open(dir string) (*Repo, error) {
 	if wt, err := r.Worktree(); err == nil {
 		root = wt.Filesystem.Root()
 	}
-	return &Repo{repo: r, root: root}, nil
+	repo := &Repo{repo: r, root: root, limits: DefaultLimits}
+	if st, ok := r.Storer.(*filesystem.Storage); ok {
+		repo.fsStorage = st
+		// go-git reads a loose object whole into memory: every object it
+		// reads (resolving revisions, commits, the work tree's status) has
+		// its size checked first.
+		r.Storer = &checkedStorage{Storage: st, repo: repo}
+	}
+	return repo, nil
+}
+
+// SetLimits changes the limits the repository reads with; a zero field
+// keeps the default. Call it before reading.
+func (r *Repo) SetLimits(l Limits) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.limits = l.withDefaults()
+	if r.objects != nil {
+		r.objects.limits = r.limits
+		if r.objects.reader != nil {
+			r.objects.reader.deltaBase = r.limits.DeltaBase
+		}
+	}
+}
+
+// Limits returns the limits the repository reads with.
+func (r *Repo) Limits() Limits { return r.limits }
+
+// Close releases the pack files the repository keeps mapped. A Repo that
+// is not closed releases them when it is garbage collected.
+func (r *Repo) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.objects != nil {
+		r.objects.close()
+		r.objects = nil
+	}
+}
+
+// sharedStoreLocked returns the shared object store, opening it at first
+// use; r.mu is held.
+func (r *Repo) sharedStoreLocked() (*objectStore, error) {
+	if r.objects == nil {
+		s, err := r.openStore()
+		if err != nil {
+			return nil, err
+		}
+		r.objects = s
+		runtime.AddCleanup(r, func(s *objectStore) { s.close() }, s)
+	}
+	return r.objects, nil
+}
+
+// checkedStorage is go-git's storage with each object's size checked,
+// from its header, before go-git reads it.
+type checkedStorage struct {
+	*filesystem.Storage
+	repo *Repo
+}
+
+// EncodedObject refuses an object over the limit of its type with a
+// *TooLargeError, then reads it through go-git.
+func (s *checkedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	if _, err := s.repo.checkSize(t, h); err != nil {
+		return nil, err
+	}
+	return s.Storage.EncodedObject(t, h)
+}
+
+// checkSize refuses object h, read as a t (or as what it is, for
+// plumbing.AnyObject), when it is over its limit. An object it cannot find
+// is not an error: found is false.
+func (r *Repo) checkSize(t plumbing.ObjectType, h plumbing.Hash) (found bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.sharedStoreLocked()
+	if err != nil {
+		return false, err
+	}
+	typ, size, err := s.info(h)
+	var missing *MissingObjectError
+	if errors.As(err, &missing) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if t == plumbing.AnyObject {
+		t = typ
+	}
+	if limit := s.limit(t); size > limit {
+		return true, &TooLargeError{Hash: h.String(), Kind: typ.String(), Size: size, Limit: limit}
+	}
+	return true, nil
+}
+
+// unresolved says why rev, which go-git did not resolve, names no commit
+// when a reference or a full hash names an object that is missing or over
+// its limit (go-git reports both as an unknown revision); nil otherwise.
+func (r *Repo) unresolved(rev string) error {
+	type named struct {
+		hash plumbing.Hash
+		by   string
+	}
+	var cands []named
+	for _, name := range []string{rev, "refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev} {
+		if ref, err := r.repo.Reference(plumbing.ReferenceName(name), true); err == nil {
+			cands = append(cands, named{ref.Hash(), ref.Name().String()})
+		}
+	}
+	if h, err := parseHash(rev); err == nil {
+		cands = append(cands, named{h, ""})
+	}
+	for _, c := range cands {
+		found, err := r.checkSize(plumbing.AnyObject, c.hash)
+		if err != nil {
+			return fmt.Errorf("revision %q: %w", rev, err)
+		}
+		// A reference to an object that is not there is corruption, not
+		// a typo.
+		if !found && c.by != "" {
+			return &MissingObjectError{Kind: "commit", Hash: c.hash.String(), Where: "named by " + c.by}
+		}
+	}
+	return nil
 }
 
 // Root is the top directory of the work tree.
@@ -70,9 +206,15 @@ func (c *Commit) NumParents() int { return c.commit.NumParents() }
 // Resolve resolves a revision (branch, tag, hash, HEAD~2, …) to a commit.
 func (r *Repo) Resolve(rev string) (*Commit, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("revision %q: %w", rev, err)
+	}
 	if err != nil {
 		if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
 			return nil, fmt.Errorf("revision %q: the repository has no commits yet", rev)
+		}
+		if uerr := r.unresolved(rev); errors.Is(uerr, ErrTooLarge) {
+			return nil, uerr
 		}
 		return nil, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
 	}

@@ -13,7 +13,6 @@ import (
 	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/smsctl/smsctl/internal/atomicfile"
 )
@@ -323,8 +322,8 @@ func (r *Repo) WriteCacheFile(name string, data []byte) error {
 
 // gitDir returns the repository's Git folder ("" when not on disk).
 func (r *Repo) gitDir() string {
-	if fsys, ok := r.repo.Storer.(*filesystem.Storage); ok {
-		return fsys.Filesystem().Root()
+	if r.fsStorage != nil {
+		return r.fsStorage.Filesystem().Root()
 	}
 	return ""
 }

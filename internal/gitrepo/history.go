@@ -735,18 +735,14 @@ func (r *Repo) resolveHash(rev string) (plumbing.Hash, error) {
 	if err == nil {
 		return *h, nil
 	}
+	if errors.Is(err, ErrTooLarge) {
+		return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, err)
+	}
 	if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
 		return plumbing.ZeroHash, fmt.Errorf("revision %q: the repository at %s has no commits yet", rev, r.root)
 	}
-	// A reference to an object that is not there is corruption, not a typo.
-	for _, name := range []string{rev, "refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev} {
-		ref, rerr := r.repo.Reference(plumbing.ReferenceName(name), true)
-		if rerr != nil {
-			continue
-		}
-		if _, oerr := r.repo.Storer.EncodedObject(plumbing.AnyObject, ref.Hash()); errors.Is(oerr, plumbing.ErrObjectNotFound) {
-			return plumbing.ZeroHash, &MissingObjectError{Kind: "commit", Hash: ref.Hash().String(), Where: "named by " + ref.Name().String()}
-		}
+	if err := r.unresolved(rev); err != nil {
+		return plumbing.ZeroHash, err
 	}
 	return plumbing.ZeroHash, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
 }

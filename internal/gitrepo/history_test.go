@@ -603,7 +603,7 @@ func TestObjectReaderMatchesGoGit(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		typ, got, err := s.reader.read(o.Hash())
+		typ, got, err := s.reader.read(o.Hash(), 1<<40)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.Hash(), err)
 		}
@@ -618,7 +618,7 @@ func TestObjectReaderMatchesGoGit(t *testing.T) {
 	if n < 500 {
 		t.Errorf("only %d objects", n)
 	}
-	if _, _, err := s.reader.read(plumbing.NewHash(strings.Repeat("ab", 20))); !errors.Is(err, errNotFound) {
+	if _, _, err := s.reader.read(plumbing.NewHash(strings.Repeat("ab", 20)), 1<<40); !errors.Is(err, errNotFound) {
 		t.Errorf("a missing object: %v", err)
 	}
 }

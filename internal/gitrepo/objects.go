@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -27,11 +28,12 @@ func (e *MissingObjectError) Error() string {
 	return fmt.Sprintf("%s object %s%s is missing from the repository: the repository is corrupt or incomplete", e.Kind, e.Hash, parenthesized(e.Where))
 }
 
-// objectStore reads raw commits and trees for History: packs and loose
-// objects (also those of alternates) through objectReader, anything else
-// (packs with a version-1 index, storage that is not on disk) through a
-// go-git object storage of its own, with open pack descriptors and a small
-// object cache.
+// objectStore reads raw commits, trees and blobs for History, TreeFS,
+// Notes and Blob: packs and loose objects (also those of alternates)
+// through objectReader, anything else (packs with a version-1 index,
+// storage that is not on disk) through a go-git object storage of its own,
+// with open pack descriptors and a small object cache. Every read checks
+// the object's size against limits before it inflates it.
 type objectStore struct {
 	reader      *objectReader
 	newFallback func() storer.EncodedObjectStorer
@@ -39,6 +41,7 @@ type objectStore struct {
 	closer      io.Closer
 	trees       genCache[*rawTree]
 	shallow     map[plumbing.Hash]bool
+	limits      Limits
 }
 
 // historyObjectCache is the size of the go-git object cache of the fallback
@@ -46,19 +49,26 @@ type objectStore struct {
 const historyObjectCache = 8 * cache.MiByte
 
 // treeCacheSize is how many parsed trees one generation of the tree cache
-// holds (two generations are kept).
-const treeCacheSize = 512
+// holds (two generations are kept), and treeCacheBytes how many bytes of
+// trees.
+const (
+	treeCacheSize  = 512
+	treeCacheBytes = 64 << 20
+)
 
 func (r *Repo) openStore() (*objectStore, error) {
-	s := &objectStore{trees: newGenCache[*rawTree](treeCacheSize)}
-	if fsys, ok := r.repo.Storer.(*filesystem.Storage); ok {
-		reader, err := newObjectReader(objectsDirOf(fsys.Filesystem().Root()))
+	s := &objectStore{trees: newGenCache[*rawTree](treeCacheSize, treeCacheBytes), limits: r.limits}
+	if r.fsStorage != nil {
+		fsys := r.fsStorage
+		reader, err := newObjectReader(objectsDirOf(fsys.Filesystem().Root()), r.limits.DeltaBase)
 		if err != nil {
 			return nil, err
 		}
 		s.reader = reader
 		s.newFallback = func() storer.EncodedObjectStorer {
-			st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(historyObjectCache), filesystem.Options{KeepDescriptors: true})
+			// Objects over the smallest limit stay on disk until read,
+			// so that their size is checked first.
+			st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(historyObjectCache), filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: MaxBlobSize})
 			s.closer = st
 			return st
 		}
@@ -82,7 +92,7 @@ func (r *Repo) openStore() (*objectStore, error) {
 // objectsDirOf returns the object folder of a Git folder, following the
 // commondir file of a linked work tree's Git folder.
 func objectsDirOf(gitDir string) string {
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+	if b, err := readFileOS(filepath.Join(gitDir, "commondir"), "file", maxGitFile); err == nil {
 		common := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(common) {
 			common = filepath.Join(gitDir, common)
@@ -92,25 +102,51 @@ func objectsDirOf(gitDir string) string {
 	return filepath.Join(gitDir, "objects")
 }
 
+// close releases the store's files; it may be called more than once.
 func (s *objectStore) close() {
 	if s.reader != nil {
 		s.reader.close()
 	}
 	if s.closer != nil {
 		_ = s.closer.Close()
+		s.closer = nil
 	}
 }
 
-// read returns an object's content. A missing object is reported as a
-// *MissingObjectError with Where set to where.
+// limit is the limit for objects of type t.
+func (s *objectStore) limit(t plumbing.ObjectType) int64 {
+	switch t {
+	case plumbing.CommitObject, plumbing.TagObject:
+		return s.limits.Commit
+	case plumbing.TreeObject:
+		return s.limits.Tree
+	}
+	return s.limits.Blob
+}
+
+// read returns an object's content, refusing one over the limit of its
+// type (a *TooLargeError) before inflating it. A missing object is
+// reported as a *MissingObjectError with Where set to where.
 func (s *objectStore) read(t plumbing.ObjectType, h plumbing.Hash, where string) (string, error) {
+	return s.readLimit(t, h, where, s.limit(t))
+}
+
+// readLimit is read with a limit of the caller's.
+func (s *objectStore) readLimit(t plumbing.ObjectType, h plumbing.Hash, where string, limit int64) (string, error) {
 	if s.reader != nil {
-		typ, data, err := s.reader.read(h)
+		typ, data, err := s.reader.read(h, limit)
 		if err == nil {
 			if typ != objTypes[t] {
 				return "", fmt.Errorf("object %s%s is not a %s", h, parenthesized(where), t)
 			}
 			return data, nil
+		}
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			if tl.Kind == "" {
+				tl.Kind = t.String()
+			}
+			return "", err
 		}
 		if !errors.Is(err, errNotFound) {
 			return "", fmt.Errorf("read %s %s: %w", t, h, err)
@@ -126,6 +162,9 @@ func (s *objectStore) read(t plumbing.ObjectType, h plumbing.Hash, where string)
 		}
 		return "", fmt.Errorf("read %s %s: %w", t, h, err)
 	}
+	if o.Size() > limit {
+		return "", &TooLargeError{Hash: h.String(), Kind: t.String(), Size: o.Size(), Limit: limit}
+	}
 	rd, err := o.Reader()
 	if err != nil {
 		return "", fmt.Errorf("read %s %s: %w", t, h, err)
@@ -133,10 +172,42 @@ func (s *objectStore) read(t plumbing.ObjectType, h plumbing.Hash, where string)
 	defer rd.Close()
 	var b strings.Builder
 	b.Grow(int(o.Size()))
-	if _, err := io.Copy(&b, rd); err != nil {
+	if _, err := io.Copy(&b, io.LimitReader(rd, limit+1)); err != nil {
 		return "", fmt.Errorf("read %s %s: %w", t, h, err)
 	}
+	if int64(b.Len()) > limit {
+		return "", &TooLargeError{Hash: h.String(), Kind: t.String(), Size: int64(b.Len()), Limit: limit}
+	}
 	return b.String(), nil
+}
+
+// info returns an object's type and size from its headers, without
+// inflating its content. A missing object is a *MissingObjectError.
+func (s *objectStore) info(h plumbing.Hash) (plumbing.ObjectType, int64, error) {
+	if s.reader != nil {
+		typ, size, err := s.reader.info(h)
+		if err == nil {
+			for t, b := range objTypes {
+				if b == typ {
+					return t, size, nil
+				}
+			}
+		}
+		if !errors.Is(err, errNotFound) {
+			return plumbing.InvalidObject, 0, fmt.Errorf("read object %s: %w", h, err)
+		}
+		if s.fallback == nil {
+			s.fallback = s.newFallback()
+		}
+	}
+	o, err := s.fallback.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return plumbing.InvalidObject, 0, &MissingObjectError{Kind: "object", Hash: h.String()}
+		}
+		return plumbing.InvalidObject, 0, fmt.Errorf("read object %s: %w", h, err)
+	}
+	return o.Type(), o.Size(), nil
 }
 
 func parenthesized(s string) string {
@@ -341,8 +412,41 @@ func (s *objectStore) tree(h plumbing.Hash) (*rawTree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tree %s is malformed: %w", h, err)
 	}
-	s.trees.put(h, t)
+	s.trees.put(h, t, len(raw))
 	return t, nil
+}
+
+// treeAt is tree for the folder dir ("." for the top) at commit rev, which
+// a refusal names.
+func (s *objectStore) treeAt(h plumbing.Hash, dir, rev string) (*rawTree, error) {
+	t, err := s.tree(h)
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		tl.Path, tl.Rev = dir, rev
+	}
+	return t, err
+}
+
+// lookup finds the entry at the slash-separated path name in tree root, of
+// commit rev; ok is false when there is none (a folder on the way is
+// missing or is not a folder).
+func (s *objectStore) lookup(root plumbing.Hash, name, rev string) (e treeEntry, ok bool, err error) {
+	h, dir := root, "."
+	for {
+		first, rest, more := strings.Cut(name, "/")
+		t, err := s.treeAt(h, dir, rev)
+		if err != nil {
+			return treeEntry{}, false, err
+		}
+		e, ok := t.lookup(first)
+		if !ok || !more {
+			return e, ok, nil
+		}
+		if !e.isDir() {
+			return treeEntry{}, false, nil
+		}
+		h, dir, name = e.hash, path.Join(dir, first), rest
+	}
 }
 
 func parseTree(raw string) (*rawTree, error) {
@@ -375,6 +479,25 @@ func parseTree(raw string) (*rawTree, error) {
 	return t, nil
 }
 
+// lookup returns the entry called name, by binary search in Git's order (a
+// folder sorts as if its name ended in "/"), once as a file and once as a
+// folder; a tree out of that order is searched entry by entry.
+func (t *rawTree) lookup(name string) (treeEntry, bool) {
+	for _, m := range [2]uint32{modeRegular, modeDir} {
+		key := treeEntry{name: name, mode: m}
+		i := sort.Search(t.len(), func(i int) bool {
+			e := t.entry(i)
+			return compareEntries(&e, &key) >= 0
+		})
+		if i < t.len() {
+			if e := t.entry(i); e.name == name {
+				return e, true
+			}
+		}
+	}
+	return t.find(name)
+}
+
 // find returns the entry called name.
 func (t *rawTree) find(name string) (treeEntry, bool) {
 	for i := range t.offs {
@@ -385,33 +508,43 @@ func (t *rawTree) find(name string) (treeEntry, bool) {
 	return treeEntry{}, false
 }
 
-// genCache is a two-generation cache: when the current generation is full it
-// becomes the old one, and entries found in the old one are moved back. It
-// costs one map look-up per hit and keeps the working set of a linear walk.
+// genCache is a two-generation cache: when the current generation is full
+// (by count or by bytes) it becomes the old one, and entries found in the
+// old one are moved back. It costs one map look-up per hit and keeps the
+// working set of a linear walk.
 type genCache[V any] struct {
-	size      int
-	cur, prev map[plumbing.Hash]V
+	size, bytes int // the bounds of one generation
+	cur, prev   map[plumbing.Hash]genEntry[V]
+	curBytes    int
 }
 
-func newGenCache[V any](size int) genCache[V] {
-	return genCache[V]{size: size, cur: make(map[plumbing.Hash]V, size)}
+type genEntry[V any] struct {
+	v V
+	n int
+}
+
+func newGenCache[V any](size, bytes int) genCache[V] {
+	return genCache[V]{size: size, bytes: bytes, cur: make(map[plumbing.Hash]genEntry[V], size)}
 }
 
 func (c *genCache[V]) get(h plumbing.Hash) (V, bool) {
-	if v, ok := c.cur[h]; ok {
-		return v, true
+	if e, ok := c.cur[h]; ok {
+		return e.v, true
 	}
-	v, ok := c.prev[h]
+	e, ok := c.prev[h]
 	if ok {
-		c.put(h, v)
+		c.put(h, e.v, e.n)
 	}
-	return v, ok
+	return e.v, ok
 }
 
-func (c *genCache[V]) put(h plumbing.Hash, v V) {
-	if len(c.cur) >= c.size {
+// put keeps v, which holds n bytes.
+func (c *genCache[V]) put(h plumbing.Hash, v V, n int) {
+	if len(c.cur) >= c.size || c.curBytes+n > c.bytes {
 		c.prev = c.cur
-		c.cur = make(map[plumbing.Hash]V, c.size)
+		c.cur = make(map[plumbing.Hash]genEntry[V], c.size)
+		c.curBytes = 0
 	}
-	c.cur[h] = v
+	c.cur[h] = genEntry[V]{v, n}
+	c.curBytes += n
 }

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/binary"
@@ -53,9 +54,10 @@ var objTypes = map[plumbing.ObjectType]byte{
 
 // newObjectReader opens the packs of objectsDir and of the object folders
 // it borrows from (objects/info/alternates, followed as Git does, five
-// levels deep).
-func newObjectReader(objectsDir string) (*objectReader, error) {
-	o := &objectReader{}
+// levels deep). deltaBase is the limit of the objects a delta chain passes
+// through.
+func newObjectReader(objectsDir string, deltaBase int64) (*objectReader, error) {
+	o := &objectReader{deltaBase: deltaBase}
 	seen := map[string]bool{}
 	var add func(dir string, depth int) error
 	add = func(dir string, depth int) error {
@@ -70,7 +72,10 @@ func newObjectReader(objectsDir string) (*objectReader, error) {
 			return err
 		}
 		o.packs = append(o.packs, packs...)
-		alt, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+		alt, err := readFileOS(filepath.Join(dir, "info", "alternates"), "file", maxGitFile)
+		if errors.Is(err, ErrTooLarge) {
+			return err
+		}
 		if err != nil {
 			return nil
 		}
@@ -237,11 +242,15 @@ type cachedObject struct {
 
 // objectReader reads objects from packs and loose files.
 type objectReader struct {
-	dirs    []string // object folders: the repository's, then alternates
-	packs   []*pack
-	zr      io.ReadCloser // reused inflater
-	br      bytes.Reader
-	scratch []byte
+	dirs  []string // object folders: the repository's, then alternates
+	packs []*pack
+	zr    io.ReadCloser // reused inflater
+	br    bytes.Reader
+	file  *bufio.Reader // reused for loose objects
+	// deltaBase is the limit of the objects a delta chain passes through
+	// (see packObject).
+	deltaBase int64
+	scratch   []byte
 	// bases caches inflated pack objects (delta bases and the objects
 	// last read, which are often the bases of older versions).
 	bases      map[packKey]cachedObject
@@ -265,42 +274,137 @@ func (o *objectReader) close() {
 
 var errNotFound = errors.New("object not found")
 
-// read returns object h's type and content, or errNotFound.
-func (o *objectReader) read(h plumbing.Hash) (byte, string, error) {
-	for _, p := range o.packs {
-		if off := p.find(h); off >= 0 {
-			return o.packObject(p, off)
-		}
+// typeName names a pack or loose object type.
+func typeName(typ byte) string {
+	switch typ {
+	case objCommit:
+		return "commit"
+	case objTree:
+		return "tree"
+	case objBlob:
+		return "blob"
+	case objTag:
+		return "tag"
 	}
-	return o.loose(h)
+	return "object"
 }
 
-func (o *objectReader) loose(h plumbing.Hash) (byte, string, error) {
+// read returns object h's type and content, or errNotFound. It refuses,
+// with a *TooLargeError and before inflating it, an object bigger than
+// limit, and one whose delta chain passes through an object bigger than
+// max(limit, o.deltaBase). A refusal whose Kind is "" is of the object
+// asked for, whose type was not known yet (the caller knows what it asked
+// for).
+func (o *objectReader) read(h plumbing.Hash, limit int64) (byte, string, error) {
+	return o.readDepth(h, limit, 0)
+}
+
+// readDepth is read for an object that depth deltas depend on.
+func (o *objectReader) readDepth(h plumbing.Hash, limit int64, depth int) (byte, string, error) {
+	for _, p := range o.packs {
+		if off := p.find(h); off >= 0 {
+			return o.packObject(p, off, h, limit, depth)
+		}
+	}
+	return o.loose(h, limit)
+}
+
+// info returns object h's type and size from its headers alone: a loose
+// object's first inflated bytes, a packed one's entry header, and for a
+// delta the result size in the delta's header and the type at the end of
+// its chain (the headers of the chain, nothing inflated).
+func (o *objectReader) info(h plumbing.Hash) (byte, int64, error) {
+	return o.infoDepth(h, 0)
+}
+
+func (o *objectReader) infoDepth(h plumbing.Hash, depth int) (byte, int64, error) {
+	for _, p := range o.packs {
+		if off := p.find(h); off >= 0 {
+			return o.packInfo(p, off, depth)
+		}
+	}
+	f, err := o.openLoose(h)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	typ, size, _, err := o.looseHeader(f, h)
+	return typ, size, err
+}
+
+func (o *objectReader) packInfo(p *pack, off int64, depth int) (byte, int64, error) {
+	typ, size, dataPos, baseOff, ref, err := p.header(off)
+	if err != nil {
+		return 0, 0, err
+	}
+	if typ != objOfsDelta && typ != objRefDelta {
+		return typ, int64(size), nil
+	}
+	_, dst, err := o.deltaSizes(p.data[dataPos:])
+	if err != nil {
+		return 0, 0, fmt.Errorf("delta at %d in pack %s: %w", off, p.name, err)
+	}
+	for d := depth + 1; ; d++ {
+		if d > MaxDeltaDepth {
+			return 0, 0, fmt.Errorf("delta chain too long at %d in pack %s", off, p.name)
+		}
+		if typ == objOfsDelta {
+			off = baseOff
+		} else if boff := p.find(ref); boff >= 0 {
+			off = boff
+		} else {
+			btyp, _, err := o.infoDepth(ref, d)
+			if errors.Is(err, errNotFound) {
+				return 0, 0, fmt.Errorf("delta base %s of an object in pack %s is missing", ref, p.name)
+			}
+			return btyp, int64(dst), err
+		}
+		if typ, _, _, baseOff, ref, err = p.header(off); err != nil {
+			return 0, 0, err
+		}
+		if typ != objOfsDelta && typ != objRefDelta {
+			return typ, int64(dst), nil
+		}
+	}
+}
+
+// openLoose opens loose object h in the first object folder that has it.
+func (o *objectReader) openLoose(h plumbing.Hash) (*os.File, error) {
 	hex := h.String()
-	var raw []byte
 	for _, dir := range o.dirs {
-		var err error
-		raw, err = os.ReadFile(filepath.Join(dir, hex[:2], hex[2:]))
+		f, err := os.Open(filepath.Join(dir, hex[:2], hex[2:]))
 		if err == nil {
-			break
+			return f, nil
 		}
 		if !errors.Is(err, os.ErrNotExist) {
-			return 0, "", err
+			return nil, err
 		}
 	}
-	if raw == nil {
-		return 0, "", errNotFound
+	return nil, errNotFound
+}
+
+// looseHeader points the inflater at loose object f and reads its header
+// ("blob 1234\x00"), inflating only the first bytes; rest is what it
+// inflated beyond the header, the start of the content.
+func (o *objectReader) looseHeader(f *os.File, h plumbing.Hash) (typ byte, size int64, rest []byte, err error) {
+	if o.file == nil {
+		o.file = bufio.NewReaderSize(f, 32<<10)
+	} else {
+		o.file.Reset(f)
 	}
-	data, err := o.inflate(raw, -1)
-	if err != nil {
-		return 0, "", fmt.Errorf("loose object %s: %w", hex, err)
+	if err := o.resetInflaterFrom(o.file); err != nil {
+		return 0, 0, nil, fmt.Errorf("loose object %s: %w", h, err)
 	}
-	nul := bytes.IndexByte(data, 0)
+	var buf [32]byte
+	n, err := io.ReadFull(o.zr, buf[:])
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return 0, 0, nil, fmt.Errorf("loose object %s: %w", h, err)
+	}
+	nul := bytes.IndexByte(buf[:n], 0)
 	if nul < 0 {
-		return 0, "", fmt.Errorf("loose object %s: no header", hex)
+		return 0, 0, nil, fmt.Errorf("loose object %s: no header", h)
 	}
-	kind, size, _ := strings.Cut(string(data[:nul]), " ")
-	var typ byte
+	kind, num, _ := strings.Cut(string(buf[:nul]), " ")
 	switch kind {
 	case "commit":
 		typ = objCommit
@@ -311,35 +415,92 @@ func (o *objectReader) loose(h plumbing.Hash) (byte, string, error) {
 	case "tag":
 		typ = objTag
 	}
-	n, err := strconv.Atoi(size)
-	if typ == 0 || err != nil || n != len(data)-nul-1 {
-		return 0, "", fmt.Errorf("loose object %s: bad header %q", hex, data[:nul])
+	size, err = strconv.ParseInt(num, 10, 64)
+	if typ == 0 || err != nil || size < 0 || size > 1<<40 {
+		return 0, 0, nil, fmt.Errorf("loose object %s: bad header %q", h, buf[:nul])
 	}
-	return typ, bytesString(data[nul+1:]), nil
+	if int64(n-nul-1) > size {
+		return 0, 0, nil, fmt.Errorf("loose object %s: longer than its header says", h)
+	}
+	return typ, size, bytes.Clone(buf[nul+1 : n]), nil
+}
+
+// loose reads loose object h, refusing it after its header when it is
+// bigger than limit.
+func (o *objectReader) loose(h plumbing.Hash, limit int64) (byte, string, error) {
+	f, err := o.openLoose(h)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	typ, size, rest, err := o.looseHeader(f, h)
+	if err != nil {
+		return 0, "", err
+	}
+	if size > limit {
+		return 0, "", &TooLargeError{Hash: h.String(), Kind: typeName(typ), Size: size, Limit: limit}
+	}
+	data := make([]byte, size)
+	copy(data, rest)
+	if _, err := io.ReadFull(o.zr, data[len(rest):]); err != nil {
+		return 0, "", fmt.Errorf("loose object %s: %w", h, err)
+	}
+	// Nothing may follow the content, and reading to the end checks the
+	// zlib checksum.
+	var one [1]byte
+	if n, err := io.ReadFull(o.zr, one[:]); n > 0 {
+		return 0, "", fmt.Errorf("loose object %s: longer than its header says", h)
+	} else if err != io.EOF {
+		return 0, "", fmt.Errorf("loose object %s: %w", h, err)
+	}
+	return typ, bytesString(data), nil
 }
 
 // resetInflater points the reused zlib reader at data.
 func (o *objectReader) resetInflater(data []byte) error {
 	o.br.Reset(data)
+	return o.resetInflaterFrom(&o.br)
+}
+
+// resetInflaterFrom points the reused zlib reader at r.
+func (o *objectReader) resetInflaterFrom(r io.Reader) error {
 	if o.zr == nil {
-		zr, err := zlib.NewReader(&o.br)
+		zr, err := zlib.NewReader(r)
 		if err != nil {
 			return err
 		}
 		o.zr = zr
 		return nil
 	}
-	return o.zr.(zlib.Resetter).Reset(&o.br, nil)
+	return o.zr.(zlib.Resetter).Reset(r, nil)
 }
 
-// inflate decompresses zlib data into a new buffer; with size >= 0 exactly
-// size bytes are expected.
+// deltaSizes reads the base (source) and result sizes a delta starts with,
+// inflating only the first bytes of its zlib data.
+func (o *objectReader) deltaSizes(data []byte) (src, dst uint64, err error) {
+	if err := o.resetInflater(data); err != nil {
+		return 0, 0, err
+	}
+	var buf [2 * binary.MaxVarintLen64]byte
+	n, err := io.ReadFull(o.zr, buf[:])
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return 0, 0, err
+	}
+	src, k := binary.Uvarint(buf[:n])
+	if k <= 0 {
+		return 0, 0, errBadDelta
+	}
+	dst, k2 := binary.Uvarint(buf[k:n])
+	if k2 <= 0 {
+		return 0, 0, errBadDelta
+	}
+	return src, dst, nil
+}
+
+// inflate decompresses zlib data into a new buffer of exactly size bytes.
 func (o *objectReader) inflate(data []byte, size int) ([]byte, error) {
 	if err := o.resetInflater(data); err != nil {
 		return nil, err
-	}
-	if size < 0 {
-		return io.ReadAll(o.zr)
 	}
 	buf := make([]byte, size)
 	if _, err := io.ReadFull(o.zr, buf); err != nil {
@@ -456,8 +617,13 @@ func (o *objectReader) cachePut(k packKey, c cachedObject) {
 	*n += len(c.data)
 }
 
-// packObject returns the object at off, resolving its delta chain.
-func (o *objectReader) packObject(p *pack, off int64) (byte, string, error) {
+// packObject returns object h, at off, resolving its delta chain. Sizes are
+// checked on the way down the chain, from headers alone, before anything
+// is inflated: the object's (for a delta, the result size in the delta's
+// header) against limit, each base's against max(limit, o.deltaBase), and
+// the chain's length against MaxDeltaDepth; depth is the number of deltas
+// that already depend on this object.
+func (o *objectReader) packObject(p *pack, off int64, h plumbing.Hash, limit int64, depth int) (byte, string, error) {
 	type link struct {
 		key     packKey
 		size    int
@@ -466,8 +632,15 @@ func (o *objectReader) packObject(p *pack, off int64) (byte, string, error) {
 	var chain []link
 	var base cachedObject
 	key := packKey{p, off}
+	lim, kind := limit, "" // the limit and kind of the object at key
+	tooLarge := func(kind string, size int64, limit int64) error {
+		return &TooLargeError{Hash: h.String(), Kind: kind, Size: size, Limit: limit}
+	}
 	for {
 		if c, ok := o.cacheGet(key); ok {
+			if int64(len(c.data)) > lim {
+				return 0, "", tooLarge(cmp.Or(kind, typeName(c.typ)), int64(len(c.data)), lim)
+			}
 			base = c
 			break
 		}
@@ -476,9 +649,25 @@ func (o *objectReader) packObject(p *pack, off int64) (byte, string, error) {
 			return 0, "", err
 		}
 		if typ == objOfsDelta || typ == objRefDelta {
+			// A delta's instructions are about as long as what they make
+			// when every byte is inserted; twice that is not a delta.
+			if int64(size) > 2*lim+64 {
+				return 0, "", tooLarge("delta", int64(size), 2*lim+64)
+			}
+			src, dst, err := o.deltaSizes(key.p.data[dataPos:])
+			if err != nil {
+				return 0, "", fmt.Errorf("delta at %d in pack %s: %w", key.off, key.p.name, err)
+			}
+			if dst > uint64(lim) {
+				return 0, "", tooLarge(kind, int64(min(dst, 1<<62)), lim)
+			}
 			chain = append(chain, link{key, size, dataPos})
-			if len(chain) > 10000 {
+			if depth+len(chain) > MaxDeltaDepth {
 				return 0, "", fmt.Errorf("delta chain too long at %d in pack %s", off, p.name)
+			}
+			lim, kind = max(limit, o.deltaBase), "delta base"
+			if src > uint64(lim) {
+				return 0, "", tooLarge(kind, int64(min(src, 1<<62)), lim)
 			}
 			if typ == objOfsDelta {
 				key.off = baseOff
@@ -488,15 +677,22 @@ func (o *objectReader) packObject(p *pack, off int64) (byte, string, error) {
 				key.off = boff
 				continue
 			}
-			btyp, bdata, err := o.read(ref)
+			btyp, bdata, err := o.readDepth(ref, lim, depth+len(chain))
 			if err != nil {
 				if errors.Is(err, errNotFound) {
 					return 0, "", fmt.Errorf("delta base %s of an object in pack %s is missing", ref, p.name)
+				}
+				var tl *TooLargeError
+				if errors.As(err, &tl) {
+					return 0, "", tooLarge(kind, tl.Size, tl.Limit)
 				}
 				return 0, "", err
 			}
 			base = cachedObject{btyp, bdata}
 			break
+		}
+		if int64(size) > lim {
+			return 0, "", tooLarge(cmp.Or(kind, typeName(typ)), int64(size), lim)
 		}
 		data, err := o.inflate(key.p.data[dataPos:], size)
 		if err != nil {

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"errors"
 	"sort"
 	"strings"
 
@@ -260,7 +261,8 @@ func basenameSame(a, b string) bool { return basename(a) == basename(b) }
 
 // similarity scores how much of the deleted file src is found in the added
 // file dst, from 0 to maxScore, as Git estimates it; 0 when either is not a
-// regular file or their sizes differ too much for minScore.
+// regular file, is over the blob limit (its size is read from its header
+// and it is not inflated) or their sizes differ too much for minScore.
 func (r *renamer) similarity(src, dst int, minScore int) (int, error) {
 	s, d := &r.changes[src], &r.changes[dst]
 	if !isRegular(s.oldMode) || !isRegular(d.newMode) {
@@ -273,6 +275,9 @@ func (r *renamer) similarity(src, dst int, minScore int) (int, error) {
 	ds, err := r.blobSpans(d.newHash)
 	if err != nil {
 		return 0, err
+	}
+	if ss.size < 0 || ds.size < 0 {
+		return 0, nil
 	}
 	maxSize, baseSize := max(ss.size, ds.size), min(ss.size, ds.size)
 	if maxSize*(maxScore-minScore) < (maxSize-baseSize)*maxScore {
@@ -292,11 +297,16 @@ func (r *renamer) blobSpans(h plumbing.Hash) (*blobSpans, error) {
 	if sp, ok := r.spans[h]; ok {
 		return sp, nil
 	}
+	var sp *blobSpans
 	data, err := r.store.read(plumbing.BlobObject, h, "")
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		sp = &blobSpans{size: -1} // refused before it was read: never similar
+	case err != nil:
 		return nil, err
+	default:
+		sp = &blobSpans{size: len(data), counts: spanCounts(data)}
 	}
-	sp := &blobSpans{size: len(data), counts: spanCounts(data)}
 	if r.spans == nil {
 		r.spans = map[plumbing.Hash]*blobSpans{}
 	}
