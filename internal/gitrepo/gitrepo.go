@@ -17,7 +17,6 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -229,19 +228,28 @@ func (r *Repo) Resolve(rev string) (*Commit, error) {
 // FS returns the tree of commit c as a file system, rooted at sub (a path
 // relative to the work tree's top, "" or "." for the top).
 func (r *Repo) FS(c *Commit, sub string) (*TreeFS, error) {
-	tree, err := c.commit.Tree()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.sharedStoreLocked()
 	if err != nil {
+		return nil, err
+	}
+	root := c.commit.TreeHash
+	if _, err := s.treeAt(root, ".", c.Hash); err != nil {
 		return nil, fmt.Errorf("read tree of %s: %w", c.Hash[:12], err)
 	}
-	sub = filepath.ToSlash(filepath.Clean(sub))
-	if sub != "." && sub != "" {
-		t, err := tree.Tree(sub)
+	sub = cleanSub(filepath.ToSlash(sub))
+	if sub != "" {
+		e, ok, err := s.lookup(root, sub, c.Hash)
 		if err != nil {
+			return nil, fmt.Errorf("read tree of %s at %s: %w", sub, c.Hash[:12], err)
+		}
+		if !ok || !e.isDir() {
 			return nil, fmt.Errorf("%s does not exist at %s", sub, c.Hash[:12])
 		}
-		tree = t
+		root = e.hash
 	}
-	return &TreeFS{repo: r.repo, tree: tree}, nil
+	return &TreeFS{repo: r, rev: c.Hash, root: root}, nil
 }
 
 // RelPath returns dir relative to the work tree's top, for FS.
@@ -268,30 +276,34 @@ func (r *Repo) RelPath(dir string) (string, error) {
 // from c has had. Trees already seen at the same place are skipped, so the
 // cost grows with the number of distinct trees, not commits times files.
 func (r *Repo) PathsEver(c *Commit, sub string) (map[string]bool, error) {
-	sub = filepath.ToSlash(filepath.Clean(sub))
-	if sub == "." {
-		sub = ""
+	sub = cleanSub(filepath.ToSlash(sub))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.sharedStoreLocked()
+	if err != nil {
+		return nil, err
 	}
 	paths := map[string]bool{}
 	seen := map[string]bool{} // prefix + tree hash
-	var walk func(t *object.Tree, prefix string) error
-	walk = func(t *object.Tree, prefix string) error {
-		key := prefix + "\x00" + t.Hash.String()
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		key := prefix + "\x00" + string(h[:])
 		if seen[key] {
 			return nil
 		}
 		seen[key] = true
-		for _, e := range t.Entries {
-			p := e.Name
+		t, err := s.tree(h)
+		if err != nil {
+			return err
+		}
+		for i := range t.len() {
+			e := t.entry(i)
+			p := e.name
 			if prefix != "" {
-				p = prefix + "/" + e.Name
+				p = prefix + "/" + e.name
 			}
-			if e.Mode == filemode.Dir {
-				st, err := r.repo.TreeObject(e.Hash)
-				if err != nil {
-					return err
-				}
-				if err := walk(st, p); err != nil {
+			if e.isDir() {
+				if err := walk(e.hash, p); err != nil {
 					return err
 				}
 				continue
@@ -300,21 +312,38 @@ func (r *Repo) PathsEver(c *Commit, sub string) (map[string]bool, error) {
 		}
 		return nil
 	}
-	iter, err := r.repo.Log(&git.LogOptions{From: c.commit.Hash})
-	if err != nil {
-		return nil, err
-	}
-	err = iter.ForEach(func(cm *object.Commit) error {
-		tree, err := cm.Tree()
-		if err != nil {
-			return err
+	done := map[plumbing.Hash]bool{}
+	todo := []plumbing.Hash{c.commit.Hash}
+	for len(todo) > 0 {
+		h := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if done[h] {
+			continue
 		}
+		done[h] = true
+		cm, err := s.commit(h, "", plumbing.ZeroHash)
+		if err != nil {
+			return nil, err
+		}
+		tree := cm.tree
 		if sub != "" {
-			if tree, err = tree.Tree(sub); err != nil {
-				return nil // the folder did not exist then
+			e, ok, err := s.lookup(tree, sub, h.String())
+			if err != nil {
+				return nil, err
+			}
+			tree = plumbing.ZeroHash // the folder did not exist then
+			if ok && e.isDir() {
+				tree = e.hash
 			}
 		}
-		return walk(tree, "")
-	})
-	return paths, err
+		if !tree.IsZero() {
+			if err := walk(tree, ""); err != nil {
+				return nil, err
+			}
+		}
+		if !s.shallow[h] {
+			todo = append(todo, cm.parents...)
+		}
+	}
+	return paths, nil
 }

@@ -151,9 +151,13 @@ func HumanSize(n int64) string {
 }
 
 // ReadFile reads name from fsys, refusing it with a *TooLargeError when its
-// size, as Stat reports it, is over limit (then nothing is read). A file
-// that grows past the limit while it is read is refused too.
+// size, as Stat reports it, is over limit (then nothing is read). On a
+// TreeFS, Stat reads only the object's header. A file that grows past the
+// limit while it is read is refused too.
 func ReadFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if t, ok := fsys.(*TreeFS); ok {
+		return t.readFile(name, limit)
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
