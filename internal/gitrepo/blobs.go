@@ -25,16 +25,22 @@ func (r *Repo) BlobReader() (*BlobReader, error) {
 	return &BlobReader{repo: r, store: s}, nil
 }
 
-// Blob returns a blob's content by hash.
+// Blob returns a blob's content by hash. A blob over the repository's blob
+// limit is refused, before it is inflated, with a *TooLargeError.
 func (b *BlobReader) Blob(hash string) ([]byte, error) {
 	h, err := parseHash(hash)
 	if err != nil {
 		return nil, fmt.Errorf("blob %q: %w", hash, err)
 	}
-	data, err := b.store.read(plumbing.BlobObject, h, "")
+	return b.repo.blob(b.store, h)
+}
+
+// blob reads blob h through store.
+func (r *Repo) blob(store *objectStore, h plumbing.Hash) ([]byte, error) {
+	data, err := store.read(plumbing.BlobObject, h, "")
 	var missing *MissingObjectError
 	if errors.As(err, &missing) {
-		return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, b.repo.root)
+		return nil, fmt.Errorf("blob %s does not exist in the repository at %s", h, r.root)
 	}
 	if err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bytes"
 	"container/heap"
 	"encoding/hex"
 	"errors"
@@ -747,34 +746,25 @@ func (r *Repo) resolveHash(rev string) (plumbing.Hash, error) {
 	return plumbing.ZeroHash, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
 }
 
-// Blob returns a blob's content by hash. Called from History's callback it
-// reads through the walk's own object reader.
+// Blob returns a blob's content by hash, refusing one over the
+// repository's blob limit with a *TooLargeError before inflating it.
+// Called from History's callback it reads through the walk's own object
+// reader.
 func (r *Repo) Blob(hash string) ([]byte, error) {
 	h, err := parseHash(hash)
 	if err != nil {
 		return nil, fmt.Errorf("blob %q: %w", hash, err)
 	}
 	if r.walking != nil {
-		return (&BlobReader{repo: r, store: r.walking}).Blob(hash)
+		return r.blob(r.walking, h)
 	}
-	b, err := r.repo.BlobObject(h)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.sharedStoreLocked()
 	if err != nil {
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return nil, fmt.Errorf("blob %s does not exist in the repository at %s", hash, r.root)
-		}
-		return nil, fmt.Errorf("read blob %s: %w", hash, err)
+		return nil, err
 	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", hash, err)
-	}
-	defer rd.Close()
-	var buf bytes.Buffer
-	buf.Grow(int(b.Size))
-	if _, err := buf.ReadFrom(rd); err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", hash, err)
-	}
-	return buf.Bytes(), nil
+	return r.blob(s, h)
 }
 
 // CommitAt returns the last commit on the first-parent line of rev ("" =
