@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"sort"
 	"strconv"
@@ -23,31 +22,44 @@ import (
 // `smsctl attest` records on merge commits.
 const NotesRef = "refs/notes/smsctl"
 
-// maxNote bounds a note smsctl reads back (evidence is a few kilobytes).
-const maxNote = 4 << 20
-
 // Notes reads every note under ref: the annotated commit's hash -> the
 // note. A missing ref is no notes. Trees with fan-out (ab/cdef…, as `git
 // notes` writes them once there are many) are read as well as flat ones.
+// A note over the note limit (MaxNoteSize), and a notes commit or tree over
+// its own, is refused with a *TooLargeError before it is inflated.
 func (r *Repo) Notes(ref string) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	tree, err := r.notesTree(ref)
-	if err != nil || tree == nil {
-		return out, err
+	h, err := r.repo.Reference(plumbing.ReferenceName(ref), true)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return out, nil
 	}
-	var walk func(t *object.Tree, prefix string) error
-	walk = func(t *object.Tree, prefix string) error {
-		for _, e := range t.Entries {
-			name := prefix + e.Name
-			if e.Mode == filemode.Dir {
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.sharedStoreLocked()
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.commit(h.Hash(), "", plumbing.ZeroHash)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		t, err := s.tree(h)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", ref, err)
+		}
+		for i := range t.len() {
+			e := t.entry(i)
+			name := prefix + e.name
+			if e.isDir() {
 				if len(name) >= 40 {
 					continue
 				}
-				sub, err := r.repo.TreeObject(e.Hash)
-				if err != nil {
-					return fmt.Errorf("read %s: %w", ref, err)
-				}
-				if err := walk(sub, name); err != nil {
+				if err := walk(e.hash, name); err != nil {
 					return err
 				}
 				continue
@@ -55,15 +67,19 @@ func (r *Repo) Notes(ref string) (map[string][]byte, error) {
 			if !isHex40(name) {
 				continue // not a note (git notes keeps nothing else here)
 			}
-			data, err := r.readNote(e.Hash)
+			data, err := s.readLimit(plumbing.BlobObject, e.hash, "", r.limits.Note)
 			if err != nil {
+				var tl *TooLargeError
+				if errors.As(err, &tl) {
+					tl.Kind = "note"
+				}
 				return fmt.Errorf("read %s note for %s: %w", ref, name, err)
 			}
-			out[name] = data
+			out[name] = []byte(data)
 		}
 		return nil
 	}
-	return out, walk(tree, "")
+	return out, walk(c.tree, "")
 }
 
 // Note reads the note for commit under ref; ok is false when there is none.
@@ -307,41 +323,6 @@ type redactedError struct {
 
 func (e *redactedError) Error() string        { return e.msg }
 func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-func (r *Repo) notesTree(ref string) (*object.Tree, error) {
-	h, err := r.repo.Reference(plumbing.ReferenceName(ref), true)
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
-	}
-	c, err := r.repo.CommitObject(h.Hash())
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
-	}
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
-	}
-	return t, nil
-}
-
-func (r *Repo) readNote(h plumbing.Hash) ([]byte, error) {
-	b, err := r.repo.BlobObject(h)
-	if err != nil {
-		return nil, err
-	}
-	if b.Size > maxNote {
-		return nil, fmt.Errorf("note of %d bytes is over the %d limit", b.Size, maxNote)
-	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	return io.ReadAll(rd)
-}
 
 func (r *Repo) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	obj := r.repo.Storer.NewEncodedObject()
