@@ -91,7 +91,7 @@ func loadDiffCache(dir string) (*diffCache, error) {
 	}
 	path := filepath.Join(dir, diffCacheFile)
 	c := &diffCache{added: map[string][]byte{}, path: path}
-	data, err := os.ReadFile(path)
+	data, err := gitrepo.ReadCacheFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
 	}

@@ -73,9 +73,10 @@ func (r *Repo) cacheDir() string {
 func (r *Repo) CacheDir() string { return r.cacheDir() }
 
 // loadHistoryCache reads and verifies the cache in dir. A missing file is
-// (nil, nil); a file that fails verification is (nil, error).
-func loadHistoryCache(dir string) (*historyCache, error) {
-	data, err := os.ReadFile(filepath.Join(dir, historyCacheFile))
+// (nil, nil); a file that fails verification, or is over limit, is (nil,
+// error).
+func loadHistoryCache(dir string, limit int64) (*historyCache, error) {
+	data, err := readFileOS(filepath.Join(dir, historyCacheFile), "cache", limit)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -278,8 +279,9 @@ func appendRecord(dst []byte, c *rawCommit, changes []change) []byte {
 
 // saveHistoryCache writes the cache: the first keep records of old (which
 // may be nil), then fresh, which holds encoded records newest first. The
-// file is written to a temporary file and renamed over the old one.
-func saveHistoryCache(dir string, old *historyCache, keep int, fresh [][]byte) error {
+// file is written to a temporary file and renamed over the old one; one
+// that would be over limit is not written.
+func saveHistoryCache(dir string, old *historyCache, keep int, fresh [][]byte, limit int64) error {
 	size := len(historyCacheMagic) + 8
 	kept := len(historyCacheMagic)
 	if old != nil && keep > 0 {
@@ -290,6 +292,9 @@ func saveHistoryCache(dir string, old *historyCache, keep int, fresh [][]byte) e
 	size += kept - len(historyCacheMagic)
 	for _, r := range fresh {
 		size += len(r)
+	}
+	if int64(size) > limit {
+		return &TooLargeError{Path: filepath.Join(dir, historyCacheFile), Kind: "cache", Size: int64(size), Limit: limit}
 	}
 	buf := make([]byte, 0, size)
 	buf = append(buf, historyCacheMagic...)
@@ -311,13 +316,24 @@ func writeFileAtomic(dir, name string, data []byte) error {
 }
 
 // WriteCacheFile writes name in the repository's cache folder atomically,
-// for caches kept by other packages.
+// for caches kept by other packages; data over the cache limit is not
+// written (a *TooLargeError).
 func (r *Repo) WriteCacheFile(name string, data []byte) error {
 	dir := r.cacheDir()
 	if dir == "" {
 		return errors.New("the repository is not on disk")
 	}
+	if int64(len(data)) > r.limits.Cache {
+		return &TooLargeError{Path: filepath.Join(dir, name), Kind: "cache", Size: int64(len(data)), Limit: r.limits.Cache}
+	}
 	return writeFileAtomic(dir, name, data)
+}
+
+// ReadCacheFile reads a cache file (a path, as the folder CacheDir returns
+// joined with a name), refusing one over MaxCacheSize, from its size, with
+// a *TooLargeError before reading it.
+func ReadCacheFile(path string) ([]byte, error) {
+	return readFileOS(path, "cache", MaxCacheSize)
 }
 
 // gitDir returns the repository's Git folder ("" when not on disk).

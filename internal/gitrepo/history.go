@@ -450,7 +450,7 @@ func (w *historyWalk) reportWhole(c *rawCommit, all []change) error {
 // one it does, reports the rest from the cache, and saves the new commits
 // to it when the walk connected to the cache or to a root commit.
 func (w *historyWalk) firstParentCached(start plumbing.Hash, dir string) error {
-	cache, err := loadHistoryCache(dir)
+	cache, err := loadHistoryCache(dir, w.store.limits.Cache)
 	if err != nil {
 		w.cacheError(err)
 		cache = nil
@@ -460,7 +460,7 @@ func (w *historyWalk) firstParentCached(start plumbing.Hash, dir string) error {
 		if len(fresh) == 0 {
 			return
 		}
-		if err := saveHistoryCache(dir, cache, keep, fresh); err != nil {
+		if err := saveHistoryCache(dir, cache, keep, fresh, w.store.limits.Cache); err != nil {
 			w.cacheError(fmt.Errorf("save the history cache: %w", err))
 		}
 	}
