@@ -29,7 +29,7 @@ import (
 //	value:  kind id note uvarint(#changes) (path old new)...
 const (
 	diffCacheFile    = "diffs.cache"
-	diffCacheVersion = 1
+	diffCacheVersion = 2 // 2: blobs over gitrepo.MaxBlobSize are refused
 )
 
 var diffCacheMagic = []byte(fmt.Sprintf("smsctl diff cache %d\n", diffCacheVersion))

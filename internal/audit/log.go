@@ -5,6 +5,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -75,7 +76,8 @@ type Entry struct {
 	// Changes are the record's fields that differ from the parent's version.
 	Changes []records.FieldChange `json:"changes"`
 	// Note says why Changes could not be computed (a file that is not a
-	// record, or one that did not parse).
+	// record, one that did not parse, or one over the blob limit, which is
+	// not read).
 	Note string `json:"note,omitempty"`
 }
 
@@ -196,10 +198,21 @@ func entry(blobs *gitrepo.BlobReader, diffs *diffCache, c *gitrepo.HistoryCommit
 	d, ok := diffs.get(fc)
 	if !ok {
 		var err error
-		if d, err = semanticDiff(blobs, fc); err != nil {
+		d, err = semanticDiff(blobs, fc)
+		var tl *gitrepo.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			// Refused from its header, before it was read: the entry says
+			// so, and the refusal is not cached (it depends on the limit).
+			d = diffResult{note: refusal(tl, c, fc)}
+			if k, id, ok := records.ParsePath(fc.Path); ok {
+				d.kind, d.id = k.Name, id
+			}
+		case err != nil:
 			return e, false, err
+		default:
+			diffs.put(fc, d)
 		}
-		diffs.put(fc, d)
 	}
 	e.Kind, e.ID, e.Note = d.kind, d.id, d.note
 	if d.changes != nil {
@@ -211,19 +224,39 @@ func entry(blobs *gitrepo.BlobReader, diffs *diffCache, c *gitrepo.HistoryCommit
 	return e, true, nil
 }
 
+// refusal is an entry's note for a file refused for its size: the new
+// version is named at the commit, the old one at its first parent.
+func refusal(tl *gitrepo.TooLargeError, c *gitrepo.HistoryCommit, fc gitrepo.FileChange) string {
+	switch {
+	case tl.Hash == fc.NewBlob:
+		tl.Rev = c.Hash
+	case len(c.Parents) > 0:
+		tl.Rev = c.Parents[0]
+	}
+	return "not read: " + tl.Error()
+}
+
 // semanticDiff reads a change's two blobs and compares the records in them.
+// A blob over the blob limit is refused from its header, before it is
+// read: a *gitrepo.TooLargeError naming the file, and the commit for the
+// new version (the parent's for the old one).
 func semanticDiff(blobs *gitrepo.BlobReader, fc gitrepo.FileChange) (diffResult, error) {
-	blob := func(hash string) ([]byte, error) {
+	blob := func(hash, path string) ([]byte, error) {
 		if hash == "" {
 			return nil, nil
 		}
-		return blobs.Blob(hash)
+		data, err := blobs.Blob(hash)
+		var tl *gitrepo.TooLargeError
+		if errors.As(err, &tl) {
+			tl.Path = path
+		}
+		return data, err
 	}
-	before, err := blob(fc.OldBlob)
+	before, err := blob(fc.OldBlob, fc.OldPath)
 	if err != nil {
 		return diffResult{}, err
 	}
-	after, err := blob(fc.NewBlob)
+	after, err := blob(fc.NewBlob, fc.Path)
 	if err != nil {
 		return diffResult{}, err
 	}

@@ -2,8 +2,8 @@ package audit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -57,7 +57,10 @@ func Show(repo *gitrepo.Repo, ref, rev string, at time.Time, sub string) (*Versi
 			continue
 		}
 		p := k.PathFor(id)
-		src, err := fs.ReadFile(fsys, p)
+		src, err := gitrepo.ReadFile(fsys, p, repo.Limits().Blob)
+		if errors.Is(err, gitrepo.ErrTooLarge) {
+			return nil, err
+		}
 		if err != nil {
 			continue
 		}
