@@ -278,12 +278,23 @@ func resolveLink(name, link string) (string, bool) {
 	return resolved, true
 }
 
+// readLimited reads a record file, or says why it refuses it. The size
+// comes first, from Stat (for a Git tree, from the object's header alone),
+// so a file over MaxFileSize is refused before anything is read or
+// inflated; one that grows past it while it is read is refused too.
 func readLimited(fsys fs.FS, name string) ([]byte, string) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read: %v", err)
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read: %v", err)
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Sprintf("%d bytes, over the %d-byte limit for a record file; refused", info.Size(), MaxFileSize)
+	}
 	src, err := readAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read: %v", err)
