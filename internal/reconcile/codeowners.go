@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/records"
 )
 
@@ -173,7 +174,8 @@ func reconcileCodeowners(_ context.Context, in *Input) ([]Change, []Report, erro
 		return nil, []Report{{File: CodeownersFile, Message: "the SMS is in the folder " + in.Sub + " of its Git repository; GitHub reads CODEOWNERS only at the top",
 			Fix: "add the lines `smsctl reconcile --only codeowners` prints in the plan to the top's .github/CODEOWNERS"}}, nil
 	}
-	old, err := fs.ReadFile(in.FS, CodeownersFile)
+	// CODEOWNERS is repository content: its size is checked before it is read.
+	old, err := gitrepo.ReadFile(in.FS, CodeownersFile, gitrepo.MaxBlobSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, err
 	}
