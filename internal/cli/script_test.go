@@ -8,11 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	cuecmd "cuelang.org/go/cmd/cue/cmd"
 	"github.com/rhysd/actionlint"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/smsctl/smsctl/internal/gitrepo/gitrepotest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
@@ -38,6 +41,56 @@ func TestMain(m *testing.M) {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
+		},
+		// zeroblob PATH SIZE stages, at PATH in the Git repository of the
+		// current directory, a blob of SIZE zero bytes, written as a loose
+		// object without holding its size in memory or on disk.
+		"zeroblob": func() {
+			size, err := strconv.ParseInt(os.Args[2], 10, 64)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			gitDir, err := exec.Command("git", "rev-parse", "--git-dir").Output()
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "git rev-parse --git-dir:", err)
+				os.Exit(1)
+			}
+			h, err := gitrepotest.WriteZeroBlob(strings.TrimSpace(string(gitDir)), size)
+			if err == nil {
+				cmd := exec.Command("git", "update-index", "--add", "--cacheinfo", "100644,"+h+","+os.Args[1])
+				cmd.Stderr = os.Stderr
+				err = cmd.Run()
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+		// maxrss MB PROG ARGS... runs a program, exits with its code, and
+		// fails (exit 125) when its peak resident memory went over MB.
+		"maxrss": func() {
+			limit, err := strconv.Atoi(os.Args[1])
+			if err != nil || len(os.Args) < 3 {
+				fmt.Fprintln(os.Stderr, "usage: maxrss MB PROG [ARGS...]")
+				os.Exit(2)
+			}
+			cmd := exec.Command(os.Args[2], os.Args[3:]...)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+			err = cmd.Run()
+			var ee *exec.ExitError
+			if err != nil && !errors.As(err, &ee) {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			if mb, ok := peakRSS(cmd.ProcessState); ok {
+				fmt.Fprintf(os.Stderr, "maxrss: %s used at most %d MB\n", os.Args[2], mb)
+				if mb > int64(limit) {
+					fmt.Fprintf(os.Stderr, "maxrss: over %d MB\n", limit)
+					os.Exit(125)
+				}
+			}
+			os.Exit(cmd.ProcessState.ExitCode())
 		},
 	})
 }
