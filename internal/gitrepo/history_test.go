@@ -626,7 +626,7 @@ func TestObjectReaderMatchesGoGit(t *testing.T) {
 func TestPatchDeltaRejectsBadDeltas(t *testing.T) {
 	base := "hello, world"
 	ok := []byte{12, 5, 0x90, 5} // copy 5 bytes from offset 0
-	if got, err := patchDelta(base, ok); err != nil || got != "hello" {
+	if got, err := patchDelta(base, ok, 1<<40); err != nil || got != "hello" {
 		t.Fatalf("patchDelta = %q, %v", got, err)
 	}
 	for _, bad := range [][]byte{
@@ -640,7 +640,7 @@ func TestPatchDeltaRejectsBadDeltas(t *testing.T) {
 		{12, 5, 0x90},         // truncated copy
 		{12, 5, 0x91, 1, 0x7}, // copy without its size byte, then garbage
 	} {
-		if _, err := patchDelta(base, bad); err == nil {
+		if _, err := patchDelta(base, bad, 1<<40); err == nil {
 			t.Errorf("patchDelta(%v): no error", bad)
 		}
 	}

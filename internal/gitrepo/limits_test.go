@@ -133,7 +133,7 @@ func writePack(t testing.TB, gitDir string, entries []packEntry) []string {
 				ofs = append([]byte{0x80 | byte(rel&0x7f)}, ofs...)
 			}
 			hdr = append(hdr, ofs...)
-			data, err := patchDelta(string(contents[e.base]), e.data)
+			data, err := patchDelta(string(contents[e.base]), e.data, 1<<40)
 			if err != nil {
 				// A lying delta: it makes no object; name it anyway.
 				data = string(e.data)
@@ -480,6 +480,15 @@ func TestDeltaChainsCheckedFromHeaders(t *testing.T) {
 		{typ: objOfsDelta, base: 2, data: delta(12, 12, 0x90, 12, 0x00, 0)}, // 6: instructions too long for what they make (reserved op: never applied)
 	}
 	entries[6].data = append(entries[6].data, make([]byte, 300)...)
+	// 8 makes 3 MiB from a 64 KiB base (48 copies of all of it); 9, on 8,
+	// claims a base of 5 bytes: the 3 MiB are refused when 8 is patched,
+	// before they are allocated.
+	copies := bytes.Repeat([]byte{0x80}, 48) // copy 0x10000 bytes from offset 0
+	entries = append(entries,
+		packEntry{typ: objBlob, zeros: 64 << 10},                                    // 7
+		packEntry{typ: objOfsDelta, base: 7, data: delta(64<<10, 3<<20, copies...)}, // 8
+		packEntry{typ: objOfsDelta, base: 8, data: delta(5, 5, 0x90, 5)},            // 9
+	)
 	// A chain of MaxDeltaDepth+1 deltas on "hello, world", each adding a
 	// byte to the one before (so that each is another object).
 	for i := range MaxDeltaDepth + 1 {
@@ -515,6 +524,7 @@ func TestDeltaChainsCheckedFromHeaders(t *testing.T) {
 	tooLarge(1, "delta base", big, 2<<20)
 	tooLarge(3, "blob", 2<<30, MaxBlobSize)
 	tooLarge(5, "delta base", 1<<40, 2<<20)
+	tooLarge(9, "delta base", 3<<20, 2<<20)
 	if data, err := repo.Blob(hashes[4]); err != nil || string(data) != "hello" {
 		t.Errorf("entry 4 = %q, %v", data, err)
 	}

@@ -618,11 +618,14 @@ func (o *objectReader) cachePut(k packKey, c cachedObject) {
 }
 
 // packObject returns object h, at off, resolving its delta chain. Sizes are
-// checked on the way down the chain, from headers alone, before anything
-// is inflated: the object's (for a delta, the result size in the delta's
-// header) against limit, each base's against max(limit, o.deltaBase), and
-// the chain's length against MaxDeltaDepth; depth is the number of deltas
-// that already depend on this object.
+// checked from headers before anything they size is inflated or allocated:
+// the object's against limit (for a delta, the result size in the delta's
+// header, with its base's size, before the chain is followed), and every
+// other object of the chain against max(limit, o.deltaBase) (the base at
+// the end from its entry header, each delta's result from its header when
+// it is patched); the chain's length against MaxDeltaDepth, where depth is
+// the number of deltas that already depend on this object; and a delta's
+// instructions against twice the limit of what they make.
 func (o *objectReader) packObject(p *pack, off int64, h plumbing.Hash, limit int64, depth int) (byte, string, error) {
 	type link struct {
 		key     packKey
@@ -654,21 +657,28 @@ func (o *objectReader) packObject(p *pack, off int64, h plumbing.Hash, limit int
 			if int64(size) > 2*lim+64 {
 				return 0, "", tooLarge("delta", int64(size), 2*lim+64)
 			}
-			src, dst, err := o.deltaSizes(key.p.data[dataPos:])
-			if err != nil {
-				return 0, "", fmt.Errorf("delta at %d in pack %s: %w", key.off, key.p.name, err)
-			}
-			if dst > uint64(lim) {
-				return 0, "", tooLarge(kind, int64(min(dst, 1<<62)), lim)
+			if len(chain) == 0 {
+				// The object asked for: its size and its base's, from the
+				// delta's header, before anything else is inflated. Deeper
+				// in the chain, a delta's result is checked when it is
+				// patched, before it is allocated, and the base at the end
+				// from its entry header.
+				src, dst, err := o.deltaSizes(key.p.data[dataPos:])
+				if err != nil {
+					return 0, "", fmt.Errorf("delta at %d in pack %s: %w", key.off, key.p.name, err)
+				}
+				if dst > uint64(lim) {
+					return 0, "", tooLarge(kind, int64(min(dst, 1<<62)), lim)
+				}
+				if baseLim := max(limit, o.deltaBase); src > uint64(baseLim) {
+					return 0, "", tooLarge("delta base", int64(min(src, 1<<62)), baseLim)
+				}
 			}
 			chain = append(chain, link{key, size, dataPos})
 			if depth+len(chain) > MaxDeltaDepth {
 				return 0, "", fmt.Errorf("delta chain too long at %d in pack %s", off, p.name)
 			}
 			lim, kind = max(limit, o.deltaBase), "delta base"
-			if src > uint64(lim) {
-				return 0, "", tooLarge(kind, int64(min(src, 1<<62)), lim)
-			}
 			if typ == objOfsDelta {
 				key.off = baseOff
 				continue
@@ -708,7 +718,15 @@ func (o *objectReader) packObject(p *pack, off int64, h plumbing.Hash, limit int
 		if err != nil {
 			return 0, "", fmt.Errorf("inflate delta at %d in pack %s: %w", l.key.off, l.key.p.name, err)
 		}
-		data, err := patchDelta(base.data, delta)
+		lim, kind := max(limit, o.deltaBase), "delta base"
+		if i == 0 {
+			lim, kind = limit, typeName(base.typ)
+		}
+		data, err := patchDelta(base.data, delta, uint64(lim))
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			return 0, "", tooLarge(kind, tl.Size, lim)
+		}
 		if err != nil {
 			return 0, "", fmt.Errorf("delta at %d in pack %s: %w", l.key.off, l.key.p.name, err)
 		}
@@ -720,16 +738,21 @@ func (o *objectReader) packObject(p *pack, off int64, h plumbing.Hash, limit int
 
 var errBadDelta = errors.New("malformed delta")
 
-// patchDelta applies a Git delta to base.
-func patchDelta(base string, delta []byte) (string, error) {
+// patchDelta applies a Git delta to base. A result over limit bytes, as the
+// delta's header says, is refused (a *TooLargeError with its size) before
+// it is allocated.
+func patchDelta(base string, delta []byte, limit uint64) (string, error) {
 	srcSize, n := binary.Uvarint(delta)
 	if n <= 0 || srcSize != uint64(len(base)) {
 		return "", errBadDelta
 	}
 	delta = delta[n:]
 	dstSize, n := binary.Uvarint(delta)
-	if n <= 0 || dstSize > 1<<40 {
+	if n <= 0 {
 		return "", errBadDelta
+	}
+	if dstSize > limit {
+		return "", &TooLargeError{Size: int64(min(dstSize, 1<<62)), Limit: int64(min(limit, 1<<62))}
 	}
 	delta = delta[n:]
 	// A strings.Builder grows without zeroing the memory it is about to
