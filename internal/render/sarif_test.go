@@ -337,7 +337,7 @@ func TestSARIFForCodeScanning(t *testing.T) {
 			} `json:"tool"`
 			Invocations []struct {
 				Notifications []struct {
-					Level   string `json:"level"`
+					Level   string                `json:"level"`
 					Message struct{ Text string } `json:"message"`
 				} `json:"toolExecutionNotifications"`
 			} `json:"invocations"`
@@ -435,7 +435,7 @@ func TestSARIFForCodeScanning(t *testing.T) {
 
 func TestUTF16Column(t *testing.T) {
 	for _, tc := range []struct {
-		text     string
+		text      string
 		col, want int
 	}{
 		{"abc", 1, 1}, {"abc", 3, 3}, {"abc", 6, 6},
