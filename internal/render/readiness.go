@@ -15,7 +15,7 @@ var ReadinessFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteReadiness writes the clause matrix.
 func WriteReadiness(w io.Writer, format string, r *auditctl.ReadinessReport) error {
-	return writeAuditReport(w, format, r, readinessText, ReadinessCSV, readinessMarkdown)
+	return writeAuditReport(w, format, SchemaReadiness, r, readinessText, ReadinessCSV, readinessMarkdown)
 }
 
 func readinessText(w io.Writer, r *auditctl.ReadinessReport) {

@@ -5,7 +5,6 @@ package render
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -73,7 +72,8 @@ var formats = []string{"text", "json", "sarif", "junit", "github", "markdown"}
 // WriteValidation writes v in one of these formats:
 //
 //   - text: for people, the findings grouped by file, then a summary line;
-//   - json: v itself, as data;
+//   - json: v itself, as data, with smsctl_schema "validation/1" and
+//     smsctl_version (see WriteJSONDoc);
 //   - sarif: SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs);
 //   - junit: JUnit XML, one test case per finding, for CI test reports;
 //   - github: GitHub Actions workflow commands, which annotate the lines;
@@ -90,9 +90,7 @@ func WriteValidation(w io.Writer, format string, v *Validation) error {
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return WriteJSONDoc(w, SchemaValidation, v)
 	case "text":
 		return writeText(w, v)
 	case "sarif":

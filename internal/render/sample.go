@@ -16,7 +16,7 @@ var SampleFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteSample writes a drawn sample.
 func WriteSample(w io.Writer, format string, r *auditctl.SampleReport) error {
-	return writeAuditReport(w, format, r, sampleText, SampleCSV, sampleMarkdown)
+	return writeAuditReport(w, format, SchemaSample, r, sampleText, SampleCSV, sampleMarkdown)
 }
 
 // SampleHeading says what was drawn from what.

@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +20,8 @@ var SLAFormats = []string{"text", "json", "csv", "markdown", "html"}
 // WriteSLAReport writes a service level report in one of SLAFormats:
 //
 //   - text: for people, one block per agreement, then service availability;
-//   - json: the report itself, as data;
+//   - json: the report itself, as data, with smsctl_schema "report-sla/1"
+//     and smsctl_version (WriteJSONDoc);
 //   - csv: one row per agreement and priority, per agreement, per agreement
 //     and month (an OLA's or UC's rows name the SLAs it underpins), and
 //     per service and month; with tickets listed, one row per ticket and
@@ -36,9 +36,7 @@ func WriteSLAReport(w io.Writer, format string, r *sla.Report) error {
 	case "text":
 		err = slaText(bw, r)
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(r)
+		err = WriteJSONDoc(bw, SchemaSLA, r)
 	case "csv":
 		err = slaCSV(bw, r)
 	case "markdown":

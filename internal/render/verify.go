@@ -16,7 +16,7 @@ var VerifyFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteVerify writes the outcome of audit verify.
 func WriteVerify(w io.Writer, format string, r *auditctl.VerifyReport) error {
-	return writeAuditReport(w, format, r, verifyText, verifyCSV, verifyMarkdown)
+	return writeAuditReport(w, format, SchemaVerify, r, verifyText, verifyCSV, verifyMarkdown)
 }
 
 // VerifyPeriod is the period line: "2026-01-01 to 2026-06-30", or "the
