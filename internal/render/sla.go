@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -253,7 +252,7 @@ func floatCell(v *float64) string {
 
 // slaTicketsCSV writes one row per measured ticket and agreement.
 func slaTicketsCSV(w io.Writer, r *sla.Report) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"from", "to", "agreement", "type", "party", "kind", "id", "priority", "status", "near", "month", "at",
 		"response_s", "response_target_s", "resolution_metric", "resolution_s", "resolution_target_s"})
 	for _, a := range r.Agreements {
@@ -280,7 +279,7 @@ func slaCSV(w io.Writer, r *sla.Report) error {
 			return slaTicketsCSV(w, r)
 		}
 	}
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"from", "to", "scope", "id", "type", "party", "month", "priority", "tickets", "met", "near_breaches", "breached",
 		"response_breaches", "resolution_breaches", "open", "attainment", "attainment_target", "availability", "availability_target", "downtime_s", "below_target", "underpins"})
 	row := func(a *sla.AgreementReport, month, prio string, t sla.Tally, av *sla.Availability, below []string) {

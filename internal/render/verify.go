@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -134,7 +133,7 @@ func listSome(names []string, n int) string {
 // verifyCSV writes one row per commit checked, with its findings, then one
 // row per finding on no commit of the period (a checkpoint's).
 func verifyCSV(w io.Writer, r *auditctl.VerifyReport) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"commit", "when", "form", "pr", "records", "evidence", "approvals", "signature", "signed_required", "ok", "findings"})
 	byCommit := map[string][]string{}
 	for _, f := range r.Findings {
