@@ -182,6 +182,9 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 	if err := render.WriteValidation(opts.env.Stdout, opts.output, v); err != nil {
 		return err
 	}
+	if err := writeStepSummary(opts, v); err != nil {
+		return err
+	}
 	if gate != nil {
 		if err := gate.report(ctx, opts, v); err != nil {
 			return err
@@ -267,4 +270,24 @@ func colorTerminal(env *Env) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// writeStepSummary appends the whole verdict, as markdown, to the job
+// summary GitHub Actions names in GITHUB_STEP_SUMMARY, with -o github:
+// the annotations show about ten of each kind, and a fork's pull request
+// gets no comment.
+func writeStepSummary(opts *validateOptions, v *render.Validation) error {
+	p := opts.env.getenv("GITHUB_STEP_SUMMARY")
+	if p == "" || opts.output != "github" {
+		return nil
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if err := render.WriteStepSummary(f, v); err != nil {
+		f.Close()
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	return f.Close()
 }
