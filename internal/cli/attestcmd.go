@@ -185,7 +185,7 @@ func attestation(ctx context.Context, env *Env, repo *sms.Repo, merge *gitrepo.C
 	if len(v.UnknownLogins) > 0 {
 		fmt.Fprintf(env.Stderr, "smsctl: pull request #%d: no person record has the GitHub login %s; their reviews do not count\n", pr.Number, strings.Join(v.UnknownLogins, ", "))
 	}
-	return attest.Build(ghRepo.String(), pr, v.PullRequest, v.Findings, len(v.Waived), v.Engine.Digest, env.Now(), "smsctl "+buildVersion().Version), nil
+	return attest.Build(ghRepo.String(), pr, v.PullRequest, v.Findings, len(v.Waived), v.Engine.Digest, env.Now(), "smsctl "+buildVersion().String()), nil
 }
 
 func writeAttestation(env *Env, a *attest.Attestation, pushed string) {

@@ -38,7 +38,8 @@ module (so the plain cue CLI works there), schema.cue that binds every record
 kind to its closed definition, sms.cue, a first role and person, and the CI
 workflow (.github/workflows/sms.yml: the smsctl validate action on pull
 requests, the attest action on pushes to main, both at the smsctl ref
---actions-ref). DIR becomes a Git repository unless --no-git is given.
+--actions-ref, by default the release or commit this smsctl was built from,
+see smsctl version). DIR becomes a Git repository unless --no-git is given.
 
 With --example, DIR receives a complete example SMS instead, as a Git
 repository whose history replays a year of work: changes raised on branches
@@ -80,7 +81,7 @@ with the schema this smsctl ships.`,
 	f.StringVar(&opts.timezone, "timezone", "UTC", "IANA time zone of the business calendar")
 	f.BoolVar(&opts.schemaOnly, "schema-only", false, "only rewrite schema.cue in an existing SMS repository")
 	f.BoolVar(&opts.noGit, "no-git", false, "do not make DIR a Git repository")
-	f.StringVar(&opts.actionsRef, "actions-ref", "main", "the smsctl commit, tag or branch `REF` whose actions the workflow uses (pin a commit you reviewed)")
+	f.StringVar(&opts.actionsRef, "actions-ref", "", "the smsctl commit, tag or branch `REF` whose actions the workflow uses (default: the release or commit this smsctl was built from, else main)")
 	_ = cmd.RegisterFlagCompletionFunc("example", cobra.FixedCompletions(scaffold.ExampleNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -116,6 +117,9 @@ func initRun(opts *initOptions) error {
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
+		if err := ex.AddWorkflow(actionsRef(opts)); err != nil {
+			return usageErrorf("%v", err)
+		}
 		n, err := scaffold.CreateExample(opts.dir, ex)
 		if err != nil {
 			return err
@@ -135,7 +139,7 @@ func initRun(opts *initOptions) error {
 	files, err := scaffold.EmptyFiles(scaffold.InitOptions{
 		Module: module, Organisation: org, OwnerID: opts.owner, OwnerName: opts.ownerName,
 		OwnerEmail: opts.ownerEmail, Today: opts.env.Now(), TimeZone: opts.timezone,
-		ActionsRef: opts.actionsRef,
+		ActionsRef: actionsRef(opts),
 	})
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -150,4 +154,18 @@ func initRun(opts *initOptions) error {
 	}
 	fmt.Fprintf(out, "created an SMS repository in %s (%d files)\nnext: smsctl validate %s\n", opts.display, len(files), opts.display)
 	return nil
+}
+
+// actionsRef is the ref the workflow's actions are pinned to: --actions-ref,
+// else the release or commit this smsctl was built from, else main (with a
+// note, since a branch moves).
+func actionsRef(opts *initOptions) string {
+	if opts.actionsRef != "" {
+		return opts.actionsRef
+	}
+	if ref := buildVersion().ActionsRef(); ref != "" {
+		return ref
+	}
+	fmt.Fprintln(opts.env.Stderr, "smsctl: this smsctl knows no release or commit of its own (a development build): the workflow uses the smsctl actions at main; pin them with --actions-ref COMMIT")
+	return "main"
 }

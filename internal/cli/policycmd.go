@@ -17,6 +17,7 @@ import (
 	"github.com/smsctl/smsctl/internal/gate"
 	"github.com/smsctl/smsctl/internal/policy"
 	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/render"
 )
 
 // parseNow reads --now: RFC 3339 or a date (midnight UTC); empty is the clock.
@@ -139,7 +140,7 @@ func newPolicyListCmd(env *Env, g *globals) *cobra.Command {
 			}
 			rules := e.Rules()
 			if output == "json" {
-				return writeJSON(env, rules)
+				return render.WriteJSONDoc(env.Stdout, render.SchemaPolicyList, map[string]any{"rules": rules})
 			}
 			for _, r := range rules {
 				origin := "built-in"

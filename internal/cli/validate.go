@@ -32,6 +32,7 @@ type validateOptions struct {
 	base         string
 	noPolicies   bool
 	failOnWarn   bool
+	sarifWaived  bool
 	// pull requests (pullrequest.go)
 	pr       string
 	github   githubFlags
@@ -132,6 +133,7 @@ a policy that does not compile, ...).`,
 	cmd.Flags().StringVar(&opts.base, "base", "", "judge the change from Git revision `REV` (e.g. the pull request's base): lifecycle transitions, edits of closed records, reused IDs")
 	cmd.Flags().BoolVar(&opts.noPolicies, "no-policies", false, "check schema and references only")
 	cmd.Flags().BoolVar(&opts.failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
+	cmd.Flags().BoolVar(&opts.sarifWaived, "sarif-waived", false, "keep waived findings in -o sarif, as suppressed results (GitHub code scanning opens alerts for them too)")
 	cmd.Flags().StringVar(&opts.pr, "pr", "", "judge the approvals of GitHub pull request `N` (\"event\": the one GITHUB_EVENT_PATH names)")
 	cmd.Flags().BoolVar(&opts.comment, "comment", false, "create or update smsctl's comment on the pull request with the verdict (needs --pr)")
 	cmd.Flags().BoolVar(&opts.checkRun, "check-run", false, "create a check run with the findings on the pull request's head commit (needs --pr)")
@@ -168,6 +170,10 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 	v := &render.Validation{
 		Root: opts.dir, Revision: head.Hash(), Files: head.Records.Files, Records: len(head.Records.Records),
 		Findings: head.Records.Findings,
+		// formats (internal/render): paths from the Git repository's root,
+		// SARIF's UTF-16 columns from the files' text, waived results in
+		// SARIF only when asked
+		RepoPrefix: filepath.ToSlash(repo.Sub), Source: render.SourceFS(head.FS), SARIFWaived: opts.sarifWaived,
 	}
 	var gate *pullRequestGate
 	if !opts.noPolicies {
@@ -179,6 +185,9 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 	v.Errors, v.Warnings = errs, warns
 	v.Color = opts.output == "text" && colorTerminal(opts.env)
 	if err := render.WriteValidation(opts.env.Stdout, opts.output, v); err != nil {
+		return err
+	}
+	if err := writeStepSummary(opts, v); err != nil {
 		return err
 	}
 	if gate != nil {
@@ -266,4 +275,24 @@ func colorTerminal(env *Env) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// writeStepSummary appends the whole verdict, as markdown, to the job
+// summary GitHub Actions names in GITHUB_STEP_SUMMARY, with -o github:
+// the annotations show about ten of each kind, and a fork's pull request
+// gets no comment.
+func writeStepSummary(opts *validateOptions, v *render.Validation) error {
+	p := opts.env.getenv("GITHUB_STEP_SUMMARY")
+	if p == "" || opts.output != "github" {
+		return nil
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if err := render.WriteStepSummary(f, v); err != nil {
+		f.Close()
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	return f.Close()
 }

@@ -3,51 +3,32 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/smsctl/smsctl/internal/buildinfo"
 )
 
 // versionInfo is what `smsctl version` reports.
-type versionInfo struct {
-	Version  string `json:"version"`
-	Revision string `json:"revision,omitempty"`
-	Go       string `json:"go"`
-	CUE      string `json:"cue"`
-	OPA      string `json:"opa,omitempty"`
-}
+type versionInfo = buildinfo.Info
 
-func buildVersion() versionInfo {
-	v := versionInfo{Version: "(devel)", Go: runtime.Version()}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return v
-	}
-	if bi.Main.Version != "" {
-		v.Version = bi.Main.Version
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" {
-			v.Revision = s.Value
-		}
-	}
-	for _, d := range bi.Deps {
-		switch d.Path {
-		case "cuelang.org/go":
-			v.CUE = d.Version
-		case "github.com/open-policy-agent/opa":
-			v.OPA = d.Version
-		}
-	}
-	return v
-}
+// buildVersion describes this smsctl: the version a release or the GitHub
+// Action stamped at link time (-ldflags "-X
+// github.com/smsctl/smsctl/internal/buildinfo.version=REF"), else what Go
+// recorded (module version, vcs.revision, vcs.modified).
+func buildVersion() versionInfo { return buildinfo.Read() }
 
 func newVersionCmd(env *Env) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print smsctl's version and the versions of CUE it embeds",
+		Short: "Print smsctl's version and the versions of CUE and OPA it embeds",
+		Long: `Version prints which smsctl this is: the release or ref stamped into it at
+link time (releases and the smsctl GitHub Actions stamp it), else the
+module version Go recorded (go install ...@vX.Y.Z), else the commit it was
+built from ("devel+<commit>", ".dirty" when the work tree had changes).
+SARIF, JUnit and JSON outputs record the same string, and smsctl init pins
+the workflow's actions to the release or commit it names.`,
 		Example: `  smsctl version
   smsctl version -o json`,
 		Args: cobra.NoArgs,
@@ -56,13 +37,23 @@ func newVersionCmd(env *Env) *cobra.Command {
 			if output == "json" {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(v)
+				return enc.Encode(struct {
+					Schema string `json:"smsctl_schema"`
+					versionInfo
+				}{"version/1", v})
 			}
-			fmt.Fprintf(env.Stdout, "smsctl %s\n", v.Version)
+			fmt.Fprintf(env.Stdout, "smsctl %s\n", v.String())
 			if v.Revision != "" {
-				fmt.Fprintf(env.Stdout, "revision %s\n", v.Revision)
+				mod := ""
+				if v.Modified {
+					mod = " (modified)"
+				}
+				fmt.Fprintf(env.Stdout, "revision %s%s\n", v.Revision, mod)
 			}
 			fmt.Fprintf(env.Stdout, "go %s\ncue %s\n", v.Go, v.CUE)
+			if v.OPA != "" {
+				fmt.Fprintf(env.Stdout, "opa %s\n", v.OPA)
+			}
 			return nil
 		},
 	}

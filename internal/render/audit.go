@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,7 +23,7 @@ type AuditWriter struct {
 
 	w      io.Writer
 	format string
-	csv    *csv.Writer
+	csv    csvWriter
 	n      int
 	line   []byte // jsonl's buffer
 }
@@ -37,7 +36,7 @@ func NewAuditWriter(w io.Writer, format string) (*AuditWriter, error) {
 		_, err := io.WriteString(w, "[")
 		return a, err
 	case "csv":
-		a.csv = csv.NewWriter(w)
+		a.csv = newCSVWriter(w)
 		return a, a.csv.Write([]string{"commit", "commit_time", "pr", "status", "path", "old_path", "kind", "id", "author_name", "author_email", "author_time", "committer_name", "signature", "signature_status", "signer", "field", "old", "new"})
 	case "markdown":
 		_, err := io.WriteString(w, "| When | Commit | PR | Record | Change | Author | Fields |\n|---|---|---|---|---|---|---|\n")

@@ -2,23 +2,21 @@ package render
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 )
 
 // writeAuditReport writes one of the auditors' reports (verify, sample,
 // readiness) in a format: text, csv and markdown by the report's own
-// functions, json as the report's indented JSON.
-func writeAuditReport[T any](w io.Writer, format string, r T, text func(io.Writer, T), csv func(io.Writer, T) error, markdown func(io.Writer, T)) error {
+// functions, json as the report's indented JSON, with its schema and smsctl's
+// version (WriteJSONDoc).
+func writeAuditReport[T any](w io.Writer, format, schema string, r T, text func(io.Writer, T), csv func(io.Writer, T) error, markdown func(io.Writer, T)) error {
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "text":
 		text(bw, r)
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := WriteJSONDoc(bw, schema, r); err != nil {
 			return err
 		}
 	case "csv":

@@ -6,18 +6,22 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/smsctl/smsctl/internal/buildinfo"
 )
 
 // JUnit XML, as CI systems read test reports (GitLab, Jenkins, Azure
 // Pipelines, test-reporter actions): the validation is one test suite and
-// each finding a test case.
+// each finding a test case. The document is valid against junit-10.xsd,
+// the schema the Jenkins xunit plugin validates with (kept in testdata):
+// test cases carry no file or line attributes (the class is the file, the
+// text gives the line), and the test suites no skipped count.
 type junitTestsuites struct {
 	XMLName  xml.Name         `xml:"testsuites"`
 	Name     string           `xml:"name,attr"`
 	Tests    int              `xml:"tests,attr"`
 	Failures int              `xml:"failures,attr"`
 	Errors   int              `xml:"errors,attr"`
-	Skipped  int              `xml:"skipped,attr"`
 	Suites   []junitTestsuite `xml:"testsuite"`
 }
 
@@ -40,8 +44,6 @@ type junitProperty struct {
 type junitTestcase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitOutcome `xml:"failure,omitempty"`
 	Skipped   *junitOutcome `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
@@ -59,15 +61,23 @@ const junitSuite = "smsctl validate"
 
 // writeJUnit writes v as JUnit XML. A test case's class is the finding's
 // file and its name "<rule> <record or file>", then the field path when
-// there is one. An error is a failure; a warning passes with its text as
-// output; a waived finding is skipped, with the waiver as the reason. With
-// no findings, one passing test case says the validation ran.
+// there is one. An error is a failure (type: the rule). A warning, which
+// does not fail the gate, is skipped with type "warning" and its message,
+// so that test report UIs show it (a passing case's output most hide)
+// without failing the build; a waived finding is skipped with type
+// "waived" and the waiver as the reason. Each has its full line as output.
+// With no findings, one passing test case says the validation ran. The
+// suite's properties record smsctl's version.
 func writeJUnit(w io.Writer, v *Validation) error {
 	suite := junitTestsuite{Name: junitSuite, Properties: []junitProperty{
+		{Name: "smsctl_version", Value: buildinfo.Read().String()},
 		{Name: "root", Value: displayRoot(v.Root)},
 		{Name: "records", Value: strconv.Itoa(v.Records)},
 		{Name: "files", Value: strconv.Itoa(v.Files)},
 	}}
+	if v.RepoPrefix != "" {
+		suite.Properties = append(suite.Properties, junitProperty{Name: "repo_prefix", Value: v.RepoPrefix})
+	}
 	if v.Revision != "" {
 		suite.Properties = append(suite.Properties, junitProperty{Name: "revision", Value: v.Revision})
 	}
@@ -76,7 +86,7 @@ func writeJUnit(w io.Writer, v *Validation) error {
 	}
 	for _, e := range entries(v) {
 		file := displayPath(v.Root, e.File)
-		tc := junitTestcase{Classname: file, File: file, Line: e.Line}
+		tc := junitTestcase{Classname: file}
 		if file == "" {
 			tc.Classname = displayRoot(v.Root)
 		}
@@ -101,13 +111,16 @@ func writeJUnit(w io.Writer, v *Validation) error {
 		}
 		switch {
 		case e.waived():
-			tc.Skipped = &junitOutcome{Message: fmt.Sprintf("waived by %s until %s", e.Waiver, e.Expires), Text: text}
+			tc.Skipped = &junitOutcome{Message: fmt.Sprintf("waived by %s until %s", e.Waiver, e.Expires), Type: "waived"}
+			tc.SystemOut = text
 			suite.Skipped++
 		case e.Severity == "error":
 			tc.Failure = &junitOutcome{Message: msg, Type: e.Rule, Text: text}
 			suite.Failures++
 		default:
+			tc.Skipped = &junitOutcome{Message: "warning: " + msg, Type: "warning"}
 			tc.SystemOut = text
+			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
@@ -117,7 +130,7 @@ func writeJUnit(w io.Writer, v *Validation) error {
 	suite.Tests = len(suite.Cases)
 	suite.SystemOut = summary(v)
 	doc := junitTestsuites{
-		Name: "smsctl", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped,
+		Name: "smsctl", Tests: suite.Tests, Failures: suite.Failures,
 		Suites: []junitTestsuite{suite},
 	}
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -245,5 +246,54 @@ func TestMarkdownCellStart(t *testing.T) {
 		if got := mdCell(in); got != want {
 			t.Errorf("mdCell(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// However many and however long the findings, the comment stays within
+// GitHub's limit, with the verdict, the counts per rule, the waived
+// section and the digest; long cells are cut.
+func TestMarkdownBudget(t *testing.T) {
+	long := strings.Repeat("Überprüfung 🚀 of a very long message | with `code` ", 60)
+	for _, n := range []int{42, 3000} {
+		v := &Validation{Root: ".", PolicyDigest: "sha256:digest"}
+		for i := range n {
+			v.Findings = append(v.Findings, finding.Finding{Rule: fmt.Sprintf("rule.%d", i%3), Severity: finding.Error, File: fmt.Sprintf("changes/%04d.cue", i), Line: 3, Record: "change/" + strings.Repeat("X", 300), Message: long})
+		}
+		for i := range 50 {
+			v.Waived = append(v.Waived, finding.Waived{Finding: finding.Finding{Rule: "w", Severity: finding.Warning, File: fmt.Sprintf("w/%d.cue", i), Message: long}, Waiver: "WVR-0001", Expires: "2027-01-01"})
+		}
+		v.Errors = n
+		out := write(t, "markdown", v)
+		if len(out) > markdownBudget {
+			t.Errorf("%d findings: %d bytes, over %d", n, len(out), markdownBudget)
+		}
+		wants := []string{"❌ **" + plural(n, "error") + "**", "50 waived", "<summary>50 findings waived</summary>", "</details>", "Policies: `sha256:digest`"}
+		if n > markdownMaxRows {
+			wants = append(wants, "| Rule | Errors | Warnings | Waived |", fmt.Sprintf("| `rule.0` | %d | 0 | 0 |", (n+2)/3), "| `w` | 0 | 0 | 50 |", "more: run `smsctl validate` for them all.")
+		} else if rows := strings.Count(out, "\n| ❌ error"); rows != n {
+			t.Errorf("%d findings: %d rows, when the cut cells fit", n, rows)
+		}
+		for _, want := range wants {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d findings: no %q", n, want)
+			}
+		}
+		if strings.Contains(out, long) || !strings.Contains(out, "…") {
+			t.Errorf("%d findings: long cells not cut", n)
+		}
+
+		// the job's summary holds every finding, within GitHub's 1 MiB
+		var b bytes.Buffer
+		if err := WriteStepSummary(&b, v); err != nil {
+			t.Fatal(err)
+		}
+		rows := strings.Count(b.String(), "\n| ❌ error")
+		if b.Len() > stepSummaryBudget || (n == 42 && rows != 42) || rows < 42 {
+			t.Errorf("%d findings: step summary %d bytes, %d error rows", n, b.Len(), rows)
+		}
+	}
+	// a short comment has no counts table
+	if out := write(t, "markdown", sample()); strings.Contains(out, "| Rule | Errors") {
+		t.Errorf("counts on a short comment:\n%s", out)
 	}
 }

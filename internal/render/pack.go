@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -93,6 +92,31 @@ type PackTicket struct {
 }
 
 // clauseSection is where index.html shows a clause's evidence.
+// htmlID makes s an HTML id (and a fragment that finds it): no
+// whitespace, which HTML forbids in an id, and only letters, digits, ".",
+// "_" and "-", each run of anything else one "-" ("9.1, 9.4" is
+// "9.1-9.4").
+func htmlID(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		ok := r == '.' || r == '_' || r == '-' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		switch {
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" {
+		return "x"
+	}
+	return out
+}
+
 func clauseSection(clause string) string {
 	switch clause {
 	case "7.5":
@@ -109,6 +133,7 @@ func clauseSection(clause string) string {
 
 var packPage = template.Must(template.New("pack").Funcs(template.FuncMap{
 	"section": clauseSection,
+	"htmlID":  htmlID,
 	"short":   shortHash,
 	"join":    strings.Join,
 	"period":  VerifyPeriod,
@@ -144,7 +169,7 @@ th{background:#f3f5f8}
 <body>
 <nav aria-label="Contents">
 <strong>Clauses</strong>
-{{range .Readiness.Clauses}}<a href="#clause-{{.Clause}}">{{.Clause}} {{.Title}}</a>
+{{range .Readiness.Clauses}}<a href="#clause-{{htmlID .Clause}}">{{.Clause}} {{.Title}}</a>
 {{end}}<strong>Evidence</strong>
 <a href="#readiness">Readiness</a>
 <a href="#verify">Controls (verify)</a>
@@ -163,7 +188,7 @@ th{background:#f3f5f8}
 <p>{{readySummary .Readiness}}</p>
 <table id="clauses">
 <tr><th>Clause</th><th>Title</th><th>Status</th><th>Reason</th><th>Evidence</th><th>Records</th><th>Latest</th></tr>
-{{range .Readiness.Clauses}}<tr id="clause-{{.Clause}}"><td><a href="#{{section .Clause}}">{{.Clause}}</a></td><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Reason}}</td><td>{{join .Evidence ", "}}</td><td>{{.Records}}</td><td>{{.Latest}}</td></tr>
+{{range .Readiness.Clauses}}<tr id="clause-{{htmlID .Clause}}"><td><a href="#{{section .Clause}}">{{.Clause}}</a></td><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Reason}}</td><td>{{join .Evidence ", "}}</td><td>{{.Records}}</td><td>{{.Latest}}</td></tr>
 {{end}}</table>
 
 <h2 id="verify">Controls over the period (audit verify)</h2>
@@ -180,7 +205,7 @@ th{background:#f3f5f8}
 {{end}}</table></details>
 
 <h2 id="changes">Changes ({{len .Changes}})</h2>
-{{range .Changes}}<section id="change-{{.ID}}" class="change">
+{{range .Changes}}<section id="change-{{htmlID .ID}}" class="change">
 <h3>{{.ID}}: {{.Title}}</h3>
 <p>{{.Type}} change, risk {{.Risk}}, {{.Status}}; raised {{.Raised}} by {{.Requester}}{{if .Implementer}}, implemented by {{.Implementer}}{{end}}.</p>
 {{if .Approvals}}<table class="approvals"><tr><th>Approved by</th><th>Role</th><th>At</th><th>Decision</th></tr>
@@ -208,7 +233,7 @@ th{background:#f3f5f8}
 {{range .Samples}}<h3>{{sampleHeading .}}</h3>
 <p class="muted">{{.Algorithm}}</p>
 <table><tr><th>ID</th><th>Stratum</th><th>Status</th><th>Date</th><th>Title</th><th>Trail</th></tr>
-{{range .Records}}<tr><td>{{if eq .Kind "change"}}<a href="#change-{{.ID}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td>{{.Stratum}}</td><td>{{.Status}}</td><td>{{.Date}}</td><td>{{.Title}}</td><td>{{trail .Trail}}</td></tr>
+{{range .Records}}<tr><td>{{if eq .Kind "change"}}<a href="#change-{{htmlID .ID}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td>{{.Stratum}}</td><td>{{.Status}}</td><td>{{.Date}}</td><td>{{.Title}}</td><td>{{trail .Trail}}</td></tr>
 {{end}}</table>
 {{end}}
 
@@ -235,7 +260,7 @@ func PackHTML(d *PackData) ([]byte, error) {
 
 func csvBytes(header []string, rows [][]string) []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := newCSVWriter(&b)
 	_ = w.Write(header)
 	_ = w.WriteAll(rows)
 	return b.Bytes()

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,7 +14,7 @@ var ReadinessFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteReadiness writes the clause matrix.
 func WriteReadiness(w io.Writer, format string, r *auditctl.ReadinessReport) error {
-	return writeAuditReport(w, format, r, readinessText, ReadinessCSV, readinessMarkdown)
+	return writeAuditReport(w, format, SchemaReadiness, r, readinessText, ReadinessCSV, readinessMarkdown)
 }
 
 func readinessText(w io.Writer, r *auditctl.ReadinessReport) {
@@ -54,7 +53,7 @@ func ReadinessSummary(r *auditctl.ReadinessReport) string {
 
 // ReadinessCSV writes one row per clause.
 func ReadinessCSV(w io.Writer, r *auditctl.ReadinessReport) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"clause", "title", "status", "reason", "evidence", "records", "latest", "age_days", "kinds", "ids"})
 	for _, c := range r.Clauses {
 		age := ""

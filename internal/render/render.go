@@ -5,7 +5,6 @@ package render
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -38,6 +37,24 @@ type Validation struct {
 	// Color asks for ANSI colours in text output: the caller sets it when
 	// stdout is a terminal and the user has not set NO_COLOR.
 	Color bool `json:"-"`
+
+	// RepoPrefix is the SMS folder's path relative to the root of the Git
+	// repository that holds it, slash-separated ("examples/acme"), empty
+	// when the SMS is the repository's root or is in no repository (the
+	// CLI sets it from sms.Repo.Sub). The formats GitHub reads (github
+	// annotations, sarif, markdown) show paths from the repository root,
+	// as GitHub resolves them, whatever the working directory.
+	RepoPrefix string `json:"repo_prefix,omitempty"`
+	// Source returns the content of a file (path relative to the SMS
+	// folder, as findings give it), or nil when it cannot. SARIF uses it to
+	// convert a finding's column, a UTF-8 byte column, to UTF-16 code
+	// units, as its columnKind says; without it the byte column stands
+	// (exact on ASCII lines). The CLI sets it from the tree it validated.
+	Source func(path string) []byte `json:"-"`
+	// SARIFWaived keeps waived findings in sarif, as results with a
+	// suppression (--sarif-waived). By default they are left out, since
+	// GitHub code scanning opens an alert for a suppressed result too.
+	SARIFWaived bool `json:"-"`
 }
 
 // RuleDoc is a policy rule's documentation, from its METADATA annotation.
@@ -55,7 +72,8 @@ var formats = []string{"text", "json", "sarif", "junit", "github", "markdown"}
 // WriteValidation writes v in one of these formats:
 //
 //   - text: for people, the findings grouped by file, then a summary line;
-//   - json: v itself, as data;
+//   - json: v itself, as data, with smsctl_schema "validation/1" and
+//     smsctl_version (see WriteJSONDoc);
 //   - sarif: SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs);
 //   - junit: JUnit XML, one test case per finding, for CI test reports;
 //   - github: GitHub Actions workflow commands, which annotate the lines;
@@ -72,9 +90,7 @@ func WriteValidation(w io.Writer, format string, v *Validation) error {
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return WriteJSONDoc(w, SchemaValidation, v)
 	case "text":
 		return writeText(w, v)
 	case "sarif":

@@ -129,12 +129,17 @@ func TestJSON(t *testing.T) {
 	v := sample()
 	v.Color = true
 	v.Rules = map[string]RuleDoc{"change.segregation": {Title: "t"}}
+	v.RepoPrefix = "examples/acme"
 	out := write(t, "json", v)
+	checkSchema(t, "../../schema/json/validation-1.json", []byte(out))
+	if !strings.HasPrefix(out, "{\n  \"smsctl_schema\": \"validation/1\",\n  \"smsctl_version\": \"") {
+		t.Errorf("the schema and version do not come first:\n%s", out)
+	}
 	var got map[string]any
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"root", "files", "records", "errors", "warnings", "findings", "waived", "policy_digest"} {
+	for _, key := range []string{"smsctl_schema", "smsctl_version", "repo_prefix", "root", "files", "records", "errors", "warnings", "findings", "waived", "policy_digest"} {
 		if _, ok := got[key]; !ok {
 			t.Errorf("no %q in %s", key, out)
 		}
@@ -146,6 +151,7 @@ func TestJSON(t *testing.T) {
 	}
 	// empty lists are [], not null
 	out = write(t, "json", &Validation{Root: "."})
+	checkSchema(t, "../../schema/json/validation-1.json", []byte(out))
 	if !strings.Contains(out, `"findings": []`) || !strings.Contains(out, `"waived": []`) {
 		t.Errorf("empty lists not []:\n%s", out)
 	}

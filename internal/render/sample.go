@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,7 +15,7 @@ var SampleFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteSample writes a drawn sample.
 func WriteSample(w io.Writer, format string, r *auditctl.SampleReport) error {
-	return writeAuditReport(w, format, r, sampleText, SampleCSV, sampleMarkdown)
+	return writeAuditReport(w, format, SchemaSample, r, sampleText, SampleCSV, sampleMarkdown)
 }
 
 // SampleHeading says what was drawn from what.
@@ -73,7 +72,7 @@ func sampleText(w io.Writer, r *auditctl.SampleReport) {
 
 // SampleCSV writes one row per sampled record.
 func SampleCSV(w io.Writer, r *auditctl.SampleReport) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"kind", "id", "stratum", "key", "status", "date", "title", "file", "commits", "first", "last", "pull_requests", "direct", "approvals", "fields"})
 	for _, s := range r.Records {
 		t := s.Trail

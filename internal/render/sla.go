@@ -2,8 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +19,8 @@ var SLAFormats = []string{"text", "json", "csv", "markdown", "html"}
 // WriteSLAReport writes a service level report in one of SLAFormats:
 //
 //   - text: for people, one block per agreement, then service availability;
-//   - json: the report itself, as data;
+//   - json: the report itself, as data, with smsctl_schema "report-sla/1"
+//     and smsctl_version (WriteJSONDoc);
 //   - csv: one row per agreement and priority, per agreement, per agreement
 //     and month (an OLA's or UC's rows name the SLAs it underpins), and
 //     per service and month; with tickets listed, one row per ticket and
@@ -36,9 +35,7 @@ func WriteSLAReport(w io.Writer, format string, r *sla.Report) error {
 	case "text":
 		err = slaText(bw, r)
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(r)
+		err = WriteJSONDoc(bw, SchemaSLA, r)
 	case "csv":
 		err = slaCSV(bw, r)
 	case "markdown":
@@ -255,7 +252,7 @@ func floatCell(v *float64) string {
 
 // slaTicketsCSV writes one row per measured ticket and agreement.
 func slaTicketsCSV(w io.Writer, r *sla.Report) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"from", "to", "agreement", "type", "party", "kind", "id", "priority", "status", "near", "month", "at",
 		"response_s", "response_target_s", "resolution_metric", "resolution_s", "resolution_target_s"})
 	for _, a := range r.Agreements {
@@ -282,7 +279,7 @@ func slaCSV(w io.Writer, r *sla.Report) error {
 			return slaTicketsCSV(w, r)
 		}
 	}
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"from", "to", "scope", "id", "type", "party", "month", "priority", "tickets", "met", "near_breaches", "breached",
 		"response_breaches", "resolution_breaches", "open", "attainment", "attainment_target", "availability", "availability_target", "downtime_s", "below_target", "underpins"})
 	row := func(a *sla.AgreementReport, month, prio string, t sla.Tally, av *sla.Availability, below []string) {

@@ -96,6 +96,7 @@ func TestSLACSVAndJSON(t *testing.T) {
 	if err := WriteSLAReport(&b, "json", slaFixture()); err != nil {
 		t.Fatal(err)
 	}
+	checkSchema(t, "../../schema/json/report-sla-1.json", b.Bytes())
 	var back sla.Report
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Agreements[0].Worst[0].Elapsed != 9*3600 {
 		t.Errorf("json does not read back: %v", err)

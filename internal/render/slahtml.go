@@ -15,6 +15,7 @@ import (
 // opened offline.
 
 var slaPage = template.Must(template.New("sla").Funcs(template.FuncMap{
+	"htmlID": htmlID,
 	"pct":    pct,
 	"target": target,
 	"avail":  availPct,
@@ -70,7 +71,7 @@ svg text{font-family:inherit;font-size:11px;fill:#1d2430}
 <figure><figcaption>Availability per service</figcaption>{{.Availability}}</figure>
 
 {{range .R.Agreements}}
-<h2 id="{{.ID}}">{{heading .}}</h2>
+<h2 id="{{htmlID .ID}}">{{heading .}}</h2>
 <table>
 <tr><th>Priority</th><th>Tickets</th><th>Met</th><th>Breached</th><th>Near</th><th>Open</th><th>Attainment</th><th>Response / resolution target</th></tr>
 {{range .Priorities}}<tr><td>{{.Priority}}</td><td>{{.Tickets}}</td><td>{{.Met}}</td><td>{{.Breached}}</td><td>{{.Near}}</td><td>{{.Open}}</td><td>{{pct .Attainment 1}}</td><td class="l">{{targets .}}</td></tr>

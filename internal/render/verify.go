@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,7 +15,7 @@ var VerifyFormats = []string{"text", "json", "csv", "markdown"}
 
 // WriteVerify writes the outcome of audit verify.
 func WriteVerify(w io.Writer, format string, r *auditctl.VerifyReport) error {
-	return writeAuditReport(w, format, r, verifyText, verifyCSV, verifyMarkdown)
+	return writeAuditReport(w, format, SchemaVerify, r, verifyText, verifyCSV, verifyMarkdown)
 }
 
 // VerifyPeriod is the period line: "2026-01-01 to 2026-06-30", or "the
@@ -134,7 +133,7 @@ func listSome(names []string, n int) string {
 // verifyCSV writes one row per commit checked, with its findings, then one
 // row per finding on no commit of the period (a checkpoint's).
 func verifyCSV(w io.Writer, r *auditctl.VerifyReport) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{"commit", "when", "form", "pr", "records", "evidence", "approvals", "signature", "signed_required", "ok", "findings"})
 	byCommit := map[string][]string{}
 	for _, f := range r.Findings {

@@ -37,6 +37,7 @@ type InitOptions struct {
 	TimeZone string
 	// ActionsRef is the ref of the smsctl repository whose actions the
 	// workflow uses (a commit hash, a tag or a branch); "main" when empty.
+	// The CLI defaults it to the release or commit smsctl was built from.
 	ActionsRef string
 }
 
@@ -133,44 +134,103 @@ people: {{printf "%q" .OwnerID}}: {
 	active: true
 }
 {{end}}
-{{define "workflow"}}# The SMS gate (smsctl): every pull request is validated, its approvals
-# judged with the policies and waivers of the base branch; after a merge to
-# main, the pull request's approval evidence is kept in Git notes
-# (refs/notes/smsctl). The smsctl actions build smsctl from the smsctl
-# repository at the ref named after "@": pin it to a commit you reviewed.
+`))
+
+// workflowTemplate is .github/workflows/sms.yml. Its delimiters are [[ ]],
+// since the workflow's own expressions are ${{ }}.
+var workflowTemplate = template.Must(template.New("workflow").Delims("[[", "]]").Parse(`# The SMS gate (smsctl). Every pull request is validated, and its
+# approvals judged with the policies and waivers of the base branch; the
+# gate runs again when a review is submitted, edited or dismissed, judging
+# the pull request's head (an approval of an older commit does not count).
+# After a merge to main, the pull request's approval evidence is kept in
+# Git notes (refs/notes/smsctl).
+#
+# The smsctl actions build smsctl from the smsctl repository at the ref
+# after "@": smsctl init pins it to the release or commit it was built
+# from. Move it only to a commit you reviewed.
 name: sms
 on:
   pull_request:
+  pull_request_review:
+    types: [submitted, edited, dismissed]
   push:
     branches: [main]
-permissions:
-  contents: read
+# Nothing by default; each job asks for what it needs.
+permissions: {}
 jobs:
   validate:
-    if: github.event_name == 'pull_request'
+    if: github.event_name == 'pull_request' || github.event_name == 'pull_request_review'
     runs-on: ubuntu-latest
+    timeout-minutes: 15
+    # One gate per pull request: a newer push or review supersedes a run
+    # still going.
+    concurrency:
+      group: ${{ github.workflow }}-validate-${{ github.event.pull_request.number }}
+      cancel-in-progress: true
     permissions:
       contents: read
-      pull-requests: write
-      checks: write
+      pull-requests: write # the reviews, and the comment with the verdict
+      # checks: write      # only with the action's check-run: "true"
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          fetch-depth: 0
-      - uses: smsctl/smsctl/actions/validate@{{.ActionsRef}}
+          fetch-depth: 0 # --base reads the base's history
+          persist-credentials: false
+      - uses: smsctl/smsctl/actions/validate@[[.ActionsRef]]
   attest:
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
+    timeout-minutes: 15
+    # Pushes to main are attested one after another, never cancelled:
+    # each adds to refs/notes/smsctl.
+    concurrency:
+      group: ${{ github.workflow }}-attest-${{ github.ref }}
+      cancel-in-progress: false
     permissions:
-      contents: write
+      contents: write # push refs/notes/smsctl (smsctl sends the token itself)
       pull-requests: read
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          fetch-depth: 0
-      - uses: smsctl/smsctl/actions/attest@{{.ActionsRef}}
-{{end}}
+          fetch-depth: 0 # the merge's parent and the history of IDs
+          persist-credentials: false
+      - uses: smsctl/smsctl/actions/attest@[[.ActionsRef]]
 `))
+
+// WorkflowPath is where the CI workflow lives in an SMS repository.
+const WorkflowPath = ".github/workflows/sms.yml"
+
+// Workflow is the CI workflow that runs the smsctl actions at actionsRef
+// ("main" when empty): validate on pull requests and reviews, attest on
+// pushes to main.
+func Workflow(actionsRef string) ([]byte, error) {
+	if actionsRef == "" {
+		actionsRef = "main"
+	}
+	if !actionsRefRE.MatchString(actionsRef) {
+		return nil, fmt.Errorf("actions ref %q: give a commit hash, tag or branch name", actionsRef)
+	}
+	var b bytes.Buffer
+	if err := workflowTemplate.Execute(&b, struct{ ActionsRef string }{actionsRef}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// AddWorkflow gives the example the CI workflow at actionsRef, as init
+// gives a new repository, unless the example has one of its own. It
+// arrives with the history's set-up commit.
+func (e *Example) AddWorkflow(actionsRef string) error {
+	if _, ok := e.files[WorkflowPath]; ok {
+		return nil
+	}
+	wf, err := Workflow(actionsRef)
+	if err != nil {
+		return err
+	}
+	e.files[WorkflowPath] = wf
+	return nil
+}
 
 // actionsRefRE admits commit hashes, tags and branch names, and nothing
 // that could break out of the workflow's YAML.
@@ -184,11 +244,9 @@ func EmptyFiles(o InitOptions) (map[string][]byte, error) {
 	if o.TimeZone == "" {
 		o.TimeZone = "UTC"
 	}
-	if o.ActionsRef == "" {
-		o.ActionsRef = "main"
-	}
-	if !actionsRefRE.MatchString(o.ActionsRef) {
-		return nil, fmt.Errorf("actions ref %q: give a commit hash, tag or branch name", o.ActionsRef)
+	workflow, err := Workflow(o.ActionsRef)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", o.TimeZone, err)
@@ -196,12 +254,12 @@ func EmptyFiles(o InitOptions) (map[string][]byte, error) {
 	files := map[string][]byte{
 		"cue.mod/module.cue": ModuleFile(o.Module),
 		"schema.cue":         schema.Source,
+		WorkflowPath:         workflow,
 	}
 	for name, tmpl := range map[string]string{
 		"sms.cue":                      "sms.cue",
 		"roles/top-management.cue":     "role",
 		"people/" + o.OwnerID + ".cue": "person",
-		".github/workflows/sms.yml":    "workflow",
 	} {
 		var b bytes.Buffer
 		if err := emptyTemplates.ExecuteTemplate(&b, tmpl, o); err != nil {
