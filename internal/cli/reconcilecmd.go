@@ -21,6 +21,7 @@ import (
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/reconcile"
 	"github.com/smsctl/smsctl/internal/records"
+	"github.com/smsctl/smsctl/internal/render"
 )
 
 type reconcileOptions struct {
@@ -214,7 +215,10 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 				return err
 			}
 		} else {
-			writePlan(env, dir, plan)
+			render.WritePlan(env.Stdout, plan, func(file string) []byte {
+				data, _ := readLimitedFile(filepath.Join(dir, filepath.FromSlash(file)), 16<<20)
+				return data
+			})
 		}
 		if opts.check && len(plan.Changes) > 0 {
 			return errFindings
@@ -255,7 +259,10 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 			return err
 		}
 	} else {
-		writePlan(env, dir, plan)
+		render.WritePlan(env.Stdout, plan, func(file string) []byte {
+			data, _ := readLimitedFile(filepath.Join(dir, filepath.FromSlash(file)), 16<<20)
+			return data
+		})
 	}
 	if len(written) == 0 {
 		fmt.Fprintln(env.Stdout, "nothing written")
@@ -267,7 +274,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 		for i, f := range written {
 			paths[i] = path.Join(in.Sub, f)
 		}
-		hash, err := repo.CommitPaths(paths, who, commitMessage(plan))
+		hash, err := repo.CommitPaths(paths, who, render.PlanCommitMessage(plan))
 		if err != nil {
 			return fmt.Errorf("the files are written but not committed: %w", err)
 		}
@@ -331,34 +338,6 @@ func commitAuthor(env *Env, repo *gitrepo.Repo, flag string) (gitrepo.Signature,
 	return gitrepo.Signature{}, usageErrorf("--commit needs an author: give --author \"NAME <EMAIL>\" or set user.name and user.email in the Git configuration")
 }
 
-func commitMessage(p *reconcile.Plan) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "smsctl reconcile: %s\n\n", plural(len(p.Changes), "change"))
-	for _, c := range p.Changes {
-		fmt.Fprintf(&b, "- %s\n  %s\n", changeLine(c), c.Evidence)
-	}
-	return b.String()
-}
-
-// changeLine is "RECORD FIELD: OLD -> NEW" or, for a file, what is written.
-func changeLine(c reconcile.Change) string {
-	if c.Content != nil {
-		return c.File + ": smsctl's block replaced"
-	}
-	where := c.Record + " " + c.Field
-	switch c.Edit.Op {
-	case records.EditAppend:
-		return fmt.Sprintf("%s: append %s", where, c.New)
-	case records.EditRemove:
-		return fmt.Sprintf("%s: remove %s", where, c.Old)
-	}
-	old := "absent"
-	if c.Old != nil {
-		old = string(c.Old)
-	}
-	return fmt.Sprintf("%s: %s -> %s", where, old, c.New)
-}
-
 // readLimitedFile reads a file of at most limit bytes, refusing a larger
 // one before reading it.
 func readLimitedFile(name string, limit int64) ([]byte, error) {
@@ -375,85 +354,4 @@ func readLimitedFile(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", name, limit)
 	}
 	return io.ReadAll(io.LimitReader(f, limit))
-}
-
-// lineChanges lists the lines new has that old lacks ("+ line") and those
-// old has that new lacks ("- line"), counted as multisets, in file order.
-func lineChanges(old, new string) []string {
-	split := func(s string) []string {
-		if s == "" {
-			return nil
-		}
-		return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	}
-	count := func(lines []string) map[string]int {
-		m := map[string]int{}
-		for _, l := range lines {
-			m[l]++
-		}
-		return m
-	}
-	o, n := split(old), split(new)
-	inOld, inNew := count(o), count(n)
-	var out []string
-	for _, l := range o {
-		if inNew[l] > 0 {
-			inNew[l]--
-			continue
-		}
-		out = append(out, "- "+l)
-	}
-	inNew = count(n)
-	for _, l := range n {
-		if inOld[l] > 0 {
-			inOld[l]--
-			continue
-		}
-		out = append(out, "+ "+l)
-	}
-	return out
-}
-
-func writePlan(env *Env, dir string, p *reconcile.Plan) {
-	w := env.Stdout
-	file := ""
-	for _, c := range p.Changes {
-		if c.File != file {
-			file = c.File
-			fmt.Fprintf(w, "%s\n", file)
-		}
-		fmt.Fprintf(w, "  %s: %s\n", c.Reconciler, changeLine(c))
-		if c.Content != nil {
-			// What is written is the whole file: show every line it adds
-			// or removes, from the content itself, not from a summary.
-			old, _ := readLimitedFile(filepath.Join(dir, filepath.FromSlash(c.File)), 16<<20)
-			for _, l := range lineChanges(string(old), *c.Content) {
-				fmt.Fprintf(w, "    %s\n", l)
-			}
-		}
-		fmt.Fprintf(w, "    evidence: %s\n", c.Evidence)
-	}
-	// held back: one entry per record, its fields and the findings
-	for i := 0; i < len(p.HeldBack); {
-		h := p.HeldBack[i]
-		var fields []string
-		j := i
-		for ; j < len(p.HeldBack) && p.HeldBack[j].Change.Record == h.Change.Record; j++ {
-			fields = append(fields, p.HeldBack[j].Change.Field)
-		}
-		fmt.Fprintf(w, "held back: %s %s (%s)\n", h.Change.Record, strings.Join(fields, ", "), h.Change.File)
-		for _, f := range h.Findings {
-			fmt.Fprintf(w, "    the policies would find: %s\n", f)
-		}
-		i = j
-	}
-	for _, r := range p.Reports {
-		where := r.File
-		if r.Record != "" {
-			where = r.Record + " (" + r.File + ")"
-		}
-		fmt.Fprintf(w, "report: %s: %s\n    fix: %s\n", where, r.Message, r.Fix)
-	}
-	fmt.Fprintf(w, "%s in %s; %s held back by the policies; %s\n", plural(len(p.Changes), "change"), plural(len(p.Files), "file"),
-		plural(len(p.HeldBack), "edit"), plural(len(p.Reports), "report"))
 }
