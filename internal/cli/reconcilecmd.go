@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/mail"
 	"os"
 	"path"
@@ -341,17 +340,5 @@ func commitAuthor(env *Env, repo *gitrepo.Repo, flag string) (gitrepo.Signature,
 // readLimitedFile reads a file of at most limit bytes, refusing a larger
 // one before reading it.
 func readLimitedFile(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() || info.Size() > limit {
-		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", name, limit)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
+	return gitrepo.ReadFile(os.DirFS(filepath.Dir(name)), filepath.Base(name), limit)
 }

@@ -171,31 +171,6 @@ func Build(in Input) (map[string][]byte, error) {
 	return files, nil
 }
 
-// packTrailEntry is a trail entry as the pack shows it.
-func packTrailEntry(e audit.Entry, a *attest.Attestation) render.PackTrailEntry {
-	t := render.PackTrailEntry{Commit: e.Commit, When: e.CommitTime.UTC(), Status: e.Status, Author: e.AuthorName, Subject: e.Subject, Fields: []string{}, Approvals: []string{}}
-	if e.PR != nil {
-		t.PR = *e.PR
-	}
-	for _, fc := range e.Changes {
-		t.Fields = append(t.Fields, fc.Path)
-	}
-	if a != nil {
-		for _, r := range a.Approvals() {
-			who := r.Login
-			if r.Person != "" {
-				who = fmt.Sprintf("%s (GitHub %s", r.Person, r.Login)
-				if len(r.Roles) > 0 {
-					who += "; " + strings.Join(r.Roles, ", ")
-				}
-				who += ")"
-			}
-			t.Approvals = append(t.Approvals, fmt.Sprintf("approved in #%d by %s at %s", a.PullRequest.Number, who, r.SubmittedAt.UTC().Format(time.RFC3339)))
-		}
-	}
-	return t
-}
-
 // trailEntry is a trail entry as the pack shows it.
 func trailEntry(e audit.Entry, a *attest.Attestation) render.PackTrailEntry {
 	t := render.PackTrailEntry{Commit: e.Commit, When: e.CommitTime.UTC(), Status: e.Status, Author: e.AuthorName, Subject: e.Subject, Fields: []string{}, Approvals: []string{}}
