@@ -175,9 +175,9 @@ func Parse(data []byte) (*Attestation, error) {
 }
 
 // Counts reports whether the evidence may be used: built here, verified,
-// or confirmed by GitHub.
+// or confirmed by GitHub. No evidence (nil) does not count.
 func (a *Attestation) Counts() bool {
-	return a.Check == nil || a.Check.Counts()
+	return a != nil && (a.Check == nil || a.Check.Counts())
 }
 
 // Approvals are the reviews that approved the merged head commit, as the

@@ -4,11 +4,30 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 )
+
+// Signer signs evidence: a key read from a file, or one held by ssh-agent.
+type Signer = ssh.Signer
+
+// DialAgent connects to the ssh-agent listening on the unix socket sock
+// (SSH_AUTH_SOCK) and picks its key as AgentSigner does. The signer works
+// until close is called.
+func DialAgent(sock, keyID string, trusted []Attester) (s Signer, close func(), err error) {
+	conn, err := net.Dial("unix", sock)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ssh-agent (SSH_AUTH_SOCK): %w", err)
+	}
+	if s, err = AgentSigner(agent.NewClient(conn), keyID, trusted); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return s, func() { conn.Close() }, nil
+}
 
 // KeySigner reads an OpenSSH private key (what ssh-keygen writes, without
 // a passphrase: the attest action writes it from a repository secret). name
@@ -55,11 +74,8 @@ func AgentSigner(ag agent.Agent, keyID string, trusted []Attester) (ssh.Signer, 
 	}
 	var listed []ssh.Signer
 	for _, s := range signers {
-		for _, t := range trusted {
-			if pub, err := ParseKey(t.Key); err == nil && bytes.Equal(pub.Marshal(), s.PublicKey().Marshal()) {
-				listed = append(listed, s)
-				break
-			}
+		if _, ok := Listed(s.PublicKey(), trusted); ok {
+			listed = append(listed, s)
 		}
 	}
 	switch {
