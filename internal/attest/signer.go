@@ -61,7 +61,7 @@ func AgentSigner(ag agent.Agent, keyID string, trusted []Attester) (ssh.Signer, 
 		if !strings.HasPrefix(keyID, "SHA256:") {
 			pub, err := ParseKey(keyID)
 			if err != nil {
-				return nil, fmt.Errorf("--key-id: give a SHA256: fingerprint or a public key line: %w", err)
+				return nil, fmt.Errorf("--key-id: give a SHA256: fingerprint, a public key line or a .pub file: %w", err)
 			}
 			want = ssh.FingerprintSHA256(pub)
 		}

@@ -53,8 +53,8 @@ smsctl-attestation@smsctl, as git signs with gpg.format=ssh) over the
 attestation's exact bytes. The key is --key FILE, an OpenSSH private key
 without a passphrase (the attest action writes it from a repository
 secret), or a key of the running ssh-agent (SSH_AUTH_SOCK): --key-id names
-it by SHA256: fingerprint or public key line, and may be left out when the
-agent holds one key the trusted sms.cue lists. Readers count the evidence
+it by SHA256: fingerprint, public key line or .pub file, and may be left
+out when the agent holds one key the trusted sms.cue lists. Readers count the evidence
 only when the key is among the attesters that sms.cue lists at the merge's
 first parent (sms.attesters); --unsigned writes evidence they report as
 unverified.
@@ -114,7 +114,7 @@ stopped), 2 usage, 3 could not run (nothing written).`,
 	f.BoolVar(&opts.push, "push", false, "fetch refs/notes/smsctl from --remote first, and push it after writing")
 	f.StringVar(&opts.remote, "remote", "origin", "the remote `NAME` --push uses")
 	f.StringVar(&opts.key, "key", "", "sign with the OpenSSH private key in `FILE` (no passphrase)")
-	f.StringVar(&opts.keyID, "key-id", "", "sign with the ssh-agent key `ID` (SHA256: fingerprint or public key line)")
+	f.StringVar(&opts.keyID, "key-id", "", "sign with the ssh-agent key `ID`: a SHA256: fingerprint, a public key line or a .pub file")
 	f.BoolVar(&opts.offline, "offline", false, "attest from the merge and its change records, without GitHub")
 	f.BoolVar(&opts.unsigned, "unsigned", false, "write the evidence unsigned (readers report it as unverified)")
 	opts.github.add(cmd)
@@ -212,7 +212,18 @@ func attestRun(ctx context.Context, opts *attestOptions, dir string) error {
 		}
 	}
 	if signer == nil && !opts.unsigned {
-		s, closeAgent, err := attest.DialAgent(env.getenv("SSH_AUTH_SOCK"), opts.keyID, trusted.Attesters)
+		keyID := opts.keyID
+		if keyID != "" && !strings.HasPrefix(keyID, "SHA256:") {
+			// A public key file (.pub), as git's user.signingKey names one.
+			path := keyID
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(env.Dir, path)
+			}
+			if data, err := readLimitedFile(path, 64<<10); err == nil {
+				keyID = string(data)
+			}
+		}
+		s, closeAgent, err := attest.DialAgent(env.getenv("SSH_AUTH_SOCK"), keyID, trusted.Attesters)
 		if err != nil {
 			return err
 		}
@@ -367,7 +378,11 @@ func attestation(ctx context.Context, env *Env, repo *sms.Repo, merge *gitrepo.C
 
 func writeAttestation(env *Env, a *attest.Attestation, check *attest.Check, pushed string) {
 	p := a.PullRequest
-	fmt.Fprintf(env.Stdout, "pull request #%d %q, merged by %s at %s\n", p.Number, p.Title, p.MergedBy, p.MergedAt.Format(time.RFC3339))
+	by := p.MergedBy
+	if by == "" {
+		by = "(no GitHub login known)"
+	}
+	fmt.Fprintf(env.Stdout, "pull request #%d %q, merged by %s at %s\n", p.Number, p.Title, by, p.MergedAt.Format(time.RFC3339))
 	fmt.Fprintf(env.Stdout, "  merge commit %s, head %s\n", p.MergeCommit, p.HeadSHA)
 	if len(a.Changes) > 0 {
 		fmt.Fprintf(env.Stdout, "  changes: %s\n", strings.Join(a.Changes, ", "))

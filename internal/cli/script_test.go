@@ -63,6 +63,11 @@ func TestScripts(t *testing.T) {
 			// acme DIR copies the acme example, replayed once per test
 			// binary as smsctl init --example acme replays it.
 			"acme": acme.cmd(t),
+			// attester-key example|new FILE writes the example's attester
+			// key (or a new one) to FILE and FILE.pub; ssh-agent KEYFILE...
+			// serves an ssh-agent holding keys and sets SSH_AUTH_SOCK.
+			"attester-key": attesterKeyCmd,
+			"ssh-agent":    sshAgentCmd,
 			// exit CODE PROG ARGS... runs a program and checks its exit code.
 			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

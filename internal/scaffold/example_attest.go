@@ -23,6 +23,16 @@ import (
 //go:embed example_attester_key
 var exampleAttesterKey []byte
 
+// ExampleAttesterPrivateKey is the example's attester key itself, for
+// tests that sign as the example does (for the examples only).
+func ExampleAttesterPrivateKey() any {
+	k, err := ssh.ParseRawPrivateKey(exampleAttesterKey)
+	if err != nil {
+		panic("the example attester key does not parse: " + err.Error())
+	}
+	return k
+}
+
 // ExampleAttester is the signer of the replayed examples' evidence (see
 // exampleAttesterKey: for the examples only).
 func ExampleAttester() ssh.Signer {
