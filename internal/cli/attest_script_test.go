@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/crypto/ssh"
@@ -85,4 +86,24 @@ func sshAgentCmd(ts *testscript.TestScript, neg bool, args []string) {
 		os.RemoveAll(dir)
 	})
 	ts.Setenv("SSH_AUTH_SOCK", sock)
+}
+
+// replaceCmd is the script command
+//
+//	replace OLD NEW FILE
+//
+// which replaces the first OLD in FILE with NEW, and fails when FILE has
+// no OLD: how a script tampers with evidence, one byte at a time.
+func replaceCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace OLD NEW FILE")
+	}
+	file := ts.MkAbs(args[2])
+	data, err := os.ReadFile(file)
+	ts.Check(err)
+	old, new := args[0], args[1]
+	if !strings.Contains(string(data), old) {
+		ts.Fatalf("%s has no %q", args[2], old)
+	}
+	ts.Check(os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
 }
