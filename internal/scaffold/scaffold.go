@@ -169,6 +169,10 @@ jobs:
         with:
           fetch-depth: 0
       - uses: smsctl/smsctl/actions/attest@{{.ActionsRef}}
+        with:
+          # the OpenSSH key that signs the evidence; sms.cue lists its
+          # public key in sms.attesters
+          attester-key: ${{"{{"}} secrets.SMSCTL_ATTESTER_KEY {{"}}"}}
 {{end}}
 `))
 
