@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,14 +19,16 @@ import (
 
 // attesterKeyCmd is the script command
 //
-//	attester-key example|new FILE
+//	attester-key example|new FILE [SMSCUE]
 //
 // which writes an OpenSSH private key to FILE and its public key line to
 // FILE.pub: the example's attester key (for the example only: the acme
-// sms.cue lists it), or a new random key no sms.cue lists.
+// sms.cue lists it), or a new random key no sms.cue lists. Given SMSCUE,
+// it lists the key there as an attester ("test attester"), after the line
+// "sms: {".
 func attesterKeyCmd(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 || (args[0] != "example" && args[0] != "new") {
-		ts.Fatalf("usage: attester-key example|new FILE")
+	if neg || len(args) < 2 || len(args) > 3 || (args[0] != "example" && args[0] != "new") {
+		ts.Fatalf("usage: attester-key example|new FILE [SMSCUE]")
 	}
 	var priv any
 	if args[0] == "example" {
@@ -41,7 +44,18 @@ func attesterKeyCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	file := ts.MkAbs(args[1])
 	ts.Check(os.WriteFile(file, pem.EncodeToMemory(block), 0o600))
-	ts.Check(os.WriteFile(file+".pub", ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o644))
+	pub := ssh.MarshalAuthorizedKey(signer.PublicKey())
+	ts.Check(os.WriteFile(file+".pub", pub, 0o644))
+	if len(args) == 3 {
+		smsFile := ts.MkAbs(args[2])
+		data, err := os.ReadFile(smsFile)
+		ts.Check(err)
+		line := fmt.Sprintf("sms: {\n\tattesters: [{key: %q, identity: \"test attester\"}]\n", strings.TrimSpace(string(pub)))
+		if !strings.Contains(string(data), "sms: {\n") {
+			ts.Fatalf("%s has no line \"sms: {\"", args[2])
+		}
+		ts.Check(os.WriteFile(smsFile, []byte(strings.Replace(string(data), "sms: {\n", line, 1)), 0o644))
+	}
 }
 
 // sshAgentCmd is the script command
