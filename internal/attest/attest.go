@@ -6,7 +6,6 @@
 package attest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -34,7 +33,24 @@ type Attestation struct {
 	AttestedAt   time.Time `json:"attested_at"`
 	// Tool is the smsctl version that wrote the evidence.
 	Tool string `json:"tool"`
+	// Source is where the pull request and its reviews were read:
+	// "github", or "offline" (from the merge and the change records it
+	// brought: their approvals are the reviews). Empty in evidence written
+	// before smsctl said, which read GitHub.
+	Source string `json:"source,omitempty"`
+
+	// Check is what the reader found of the evidence, never part of what
+	// is signed: nil for evidence built here, set by whoever reads a note.
+	// Parse leaves it NotChecked; only a check against the trusted
+	// attesters (Resolver.Check) or GitHub makes the evidence count.
+	Check *Check `json:"verification,omitempty"`
 }
+
+// Sources of evidence (Attestation.Source).
+const (
+	SourceGitHub  = "github"
+	SourceOffline = "offline"
+)
 
 // PullRequest is the pull request, as it was merged.
 type PullRequest struct {
@@ -99,7 +115,7 @@ func Build(repo string, pr *github.PullRequest, facts *policy.PullRequest, findi
 			Labels: append([]string{}, pr.Labels...),
 		},
 		Changes: append([]string{}, facts.Changes...), Reviews: []Review{},
-		PolicyDigest: digest, AttestedAt: at.UTC(), Tool: tool,
+		PolicyDigest: digest, AttestedAt: at.UTC(), Tool: tool, Source: SourceGitHub,
 		Verdict: Verdict{Result: "pass", Waived: waived, Findings: []Finding{}},
 	}
 	for i, r := range pr.Reviews {
@@ -124,20 +140,31 @@ func Build(repo string, pr *github.PullRequest, facts *policy.PullRequest, findi
 	return a
 }
 
-// Marshal encodes the evidence as indented JSON ending in a newline, as
-// `git notes show` prints it.
+// Marshal encodes the attestation alone as indented JSON ending in a
+// newline; Seal writes it as a note.
 func (a *Attestation) Marshal() []byte {
-	data, _ := json.MarshalIndent(a, "", "  ") // plain data: cannot fail
-	return append(data, '\n')
+	return append(a.marshal(""), '\n')
 }
 
-// Parse reads evidence back. A note that is not smsctl's is an error.
+// marshal is the attestation's JSON, indented, each line after the first
+// prefixed: the bytes a signature covers. A reader's Check is not part of it.
+func (a *Attestation) marshal(prefix string) []byte {
+	c := *a
+	c.Check = nil
+	data, _ := json.MarshalIndent(&c, prefix, "  ") // plain data: cannot fail
+	return data
+}
+
+// Parse reads an attestation (the JSON alone; see ParseNote for a note).
+// Its Check is NotChecked whatever the JSON says: evidence read back counts
+// for nothing until it is checked. A document that is not smsctl's is an
+// error.
 func Parse(data []byte) (*Attestation, error) {
 	var a Attestation
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&a); err != nil {
+	if err := json.Unmarshal(data, &a); err != nil {
 		return nil, fmt.Errorf("not smsctl approval evidence: %w", err)
 	}
+	a.Check = &Check{Status: NotChecked, Reason: "read from a note and not checked"}
 	if a.Version == 0 {
 		return nil, fmt.Errorf("not smsctl approval evidence: no smsctl_attestation version")
 	}
@@ -147,10 +174,21 @@ func Parse(data []byte) (*Attestation, error) {
 	return &a, nil
 }
 
+// Counts reports whether the evidence may be used: built here, verified,
+// or confirmed by GitHub. No evidence (nil) does not count.
+func (a *Attestation) Counts() bool {
+	return a != nil && (a.Check == nil || a.Check.Counts())
+}
+
 // Approvals are the reviews that approved the merged head commit, as the
 // change rules count them: not dismissed, not by the author or the last
 // pusher, not withdrawn by the reviewer's later request for changes.
+// Evidence that does not count (unsigned, badly signed, by an unknown key,
+// or not checked) has none.
 func (a *Attestation) Approvals() []Review {
+	if !a.Counts() {
+		return nil
+	}
 	var out []Review
 	for _, r := range a.Reviews {
 		if r.State != "APPROVED" || r.Dismissed || !r.OnHead || r.Login == a.PullRequest.Author || r.Login == a.PullRequest.LastPusher {

@@ -37,8 +37,14 @@ func TestBuildParseApprovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if b.Approvals() != nil || b.Check.Status != NotChecked {
+		t.Errorf("evidence read back counts before it is checked: %+v", b.Check)
+	}
+	if a.Source != SourceGitHub {
+		t.Errorf("source %q", a.Source)
+	}
 	var got []string
-	for _, r := range b.Approvals() {
+	for _, r := range a.Approvals() {
 		got = append(got, r.Login)
 	}
 	if strings.Join(got, ",") != "good" {

@@ -17,11 +17,15 @@ import (
 const (
 	// RulePullRequest: a commit that changed records came through a pull
 	// request, merged (two parents, "Merge pull request #N from ...") or
-	// squashed (one parent, "Title (#N)").
+	// squashed (one parent, "Title (#N)"), and something other than its
+	// subject says so: a verified attestation, or GitHub. A subject alone is
+	// an unverified direct change; so is a pull request number that an
+	// earlier main-line commit already carries.
 	RulePullRequest = "verify.pull_request"
-	// RuleEvidence: a pull request that brought change records has approval
-	// evidence (an attestation note, or GitHub), and the evidence is about
-	// that commit and pull request.
+	// RuleEvidence: the evidence counts (a note signed by an attester the
+	// trusted sms.cue lists, or GitHub), and is about that commit and pull
+	// request. An unsigned note, a bad signature or an unknown key is
+	// unverified evidence: a finding, never a pass.
 	RuleEvidence = "verify.evidence"
 	// RuleApproval: the approvals satisfied the policies in force at the
 	// pull request's base (change.approval, change.cab_approval).
@@ -64,9 +68,16 @@ type CommitCheck struct {
 	Records []string `json:"records"`
 	// Changes are the change records among them.
 	Changes []string `json:"changes,omitempty"`
-	// Evidence is where the approvals came from: "attestation", "github",
-	// or "" (none).
+	// Evidence is where the approvals came from: "attestation" (a verified
+	// note), "github", or "" (none that counts).
 	Evidence string `json:"evidence,omitempty"`
+	// EvidenceCheck says what was found of the evidence: "verified (signed
+	// by IDENTITY, key SHA256:...)", "confirmed by GitHub", or "unverified
+	// (unsigned: ...)" for a note that does not count.
+	EvidenceCheck string `json:"evidence_check,omitempty"`
+	// Source is where the attestation read the pull request: "github" or
+	// "offline".
+	Source string `json:"source,omitempty"`
 	// Approvals are the approvals that counted, "person (login) as role,
 	// role".
 	Approvals []string `json:"approvals,omitempty"`
@@ -90,10 +101,7 @@ type VerifyReport struct {
 	// InPeriod is the number of main-line commits in the period.
 	InPeriod int `json:"in_period"`
 	// Commits are the period's commits that changed records, newest first.
-	Commits []CommitCheck `json:"commits"`
-	// Unattested counts pull requests that brought no change record and
-	// have no evidence: the policies require no approval of them.
-	Unattested  int                `json:"unattested"`
+	Commits     []CommitCheck      `json:"commits"`
 	Checkpoints []CheckpointResult `json:"checkpoints"`
 	Findings    []Finding          `json:"findings"`
 }
@@ -130,10 +138,15 @@ type VerifyOptions struct {
 	// gitrepo.HistoryOptions.Verify): a bad signature is a finding, and so
 	// is one that is not verified where sms.cue requires signed commits.
 	VerifySignature func(payload, signature string, when time.Time) gitrepo.SignatureCheck
-	// Evidence returns the approval evidence of a pull request merged as
-	// commit c, and where it came from ("attestation", "github"); nil when
-	// there is none.
-	Evidence func(c *gitrepo.HistoryCommit) (*attest.Attestation, string, error)
+	// Notes are the attestation notes by commit, each checked
+	// (attest.Resolver): only those that count are evidence; the others
+	// are reported as unverified.
+	Notes map[string]*attest.Attestation
+	// Online, when set, asks GitHub about the pull request a commit's
+	// subject names, when no verified note covers it: the evidence GitHub
+	// confirms (the pull request merged as commit c, and its reviews), or
+	// nil.
+	Online func(c *gitrepo.HistoryCommit) (*attest.Attestation, error)
 	// Judge judges the records at commit c with the policies and waivers
 	// of its first parent and the evidence's approvals, and returns the
 	// findings of the approval and segregation rules on the changes the
@@ -234,6 +247,7 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 	}
 	defer blobs.Close()
 	var checks []CommitCheck
+	prSeen := map[int]string{} // pull request number -> the first main-line commit that carries it
 	for i, lc := range line {
 		inForce := requireSigned // sms.cue as the commit's parent had it
 		if lc.smsBlob != "" || lc.smsGone {
@@ -246,15 +260,45 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 		}
 		c := lc.hc
 		when := c.Committer.When
+		// The pull request a commit claims: its subject's, else a verified
+		// note's (an offline attestation of a merge whose subject does not
+		// say).
+		note := opts.Notes[c.Hash]
+		pr := c.PR
+		if pr == 0 && note.Counts() {
+			pr = note.PullRequest.Number
+		}
+		reused := ""
+		if pr > 0 {
+			if first, ok := prSeen[pr]; ok {
+				reused = first
+			} else {
+				prSeen[pr] = c.Hash
+			}
+		}
 		if (!opts.Since.IsZero() && when.Before(opts.Since)) || (!opts.Until.IsZero() && when.After(opts.Until)) {
 			continue
 		}
 		rep.InPeriod++
+		var found []Finding
+		add := func(rule, record, msg string) {
+			found = append(found, Finding{Rule: rule, Severity: "error", Commit: c.Hash, When: when, Subject: c.Subject, PR: pr, Record: record, Message: msg})
+		}
+		if note != nil && !note.Counts() {
+			add(RuleEvidence, "", fmt.Sprintf("the %s note on %s is unverified evidence: %s; its approvals and verdict count for nothing", gitrepo.NotesRef, short(c.Hash), note.Check.Text()))
+		}
+		if reused != "" {
+			add(RulePullRequest, "", fmt.Sprintf("commit %s claims pull request #%d, which the earlier main-line commit %s already carries: one pull request merges once", short(c.Hash), pr, short(reused)))
+		}
 		if len(lc.files) == 0 {
+			rep.Findings = append(rep.Findings, found...)
 			continue
 		}
 		cc := CommitCheck{Commit: c.Hash, When: when, Subject: c.Subject, Author: c.Author.Name + " <" + c.Author.Email + ">",
-			PR: c.PR, Signature: c.Signature, SignedRequired: inForce, Records: []string{}}
+			PR: pr, Signature: c.Signature, SignedRequired: inForce, Records: []string{}}
+		if note != nil && !note.Counts() {
+			cc.EvidenceCheck = note.Check.Text()
+		}
 		seen := map[string]bool{}
 		for _, p := range lc.files {
 			name, _ := controlled(p)
@@ -268,25 +312,21 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 		}
 		sort.Strings(cc.Records)
 		sort.Strings(cc.Changes)
-		var found []Finding
-		add := func(rule, record, msg string) {
-			found = append(found, Finding{Rule: rule, Severity: "error", Commit: c.Hash, When: when, Subject: c.Subject, PR: c.PR, Record: record, Message: msg})
-		}
 		merge := strings.HasPrefix(c.Subject, "Merge pull request #")
 		switch {
 		case i == 0 && len(c.Parents) == 0:
 			cc.Form = "root"
-		case c.PR == 0:
+		case pr == 0:
 			cc.Form = "direct"
 			add(RulePullRequest, "", fmt.Sprintf("commit %s changed %s without a pull request (pushed directly to the main line)", short(c.Hash), strings.Join(limit(cc.Records, 5), ", ")))
 		case merge && len(c.Parents) != 2:
 			cc.Form = "direct"
-			add(RulePullRequest, "", fmt.Sprintf("commit %s says it merges pull request #%d but has %d parents: not a merge", short(c.Hash), c.PR, len(c.Parents)))
-		case merge:
+			add(RulePullRequest, "", fmt.Sprintf("commit %s says it merges pull request #%d but has %d parents: not a merge", short(c.Hash), pr, len(c.Parents)))
+		case merge || len(c.Parents) == 2 && c.PR == 0:
 			cc.Form = "merge"
 		case len(c.Parents) != 1:
 			cc.Form = "direct"
-			add(RulePullRequest, "", fmt.Sprintf("commit %s names pull request #%d but is a merge of %d parents without GitHub's merge message", short(c.Hash), c.PR, len(c.Parents)))
+			add(RulePullRequest, "", fmt.Sprintf("commit %s names pull request #%d but is a merge of %d parents without GitHub's merge message", short(c.Hash), pr, len(c.Parents)))
 		default:
 			cc.Form = "squash"
 		}
@@ -306,19 +346,32 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 				add(RuleSignature, "", fmt.Sprintf("commit %s is signed (%s) but its signature is %s%s, and sms.cue requires signed commits", short(c.Hash), c.Signature, ch.Status, why))
 			}
 		}
-		if c.PR > 0 && opts.Evidence != nil {
-			a, source, err := opts.Evidence(c)
-			if err != nil {
-				return nil, fmt.Errorf("evidence for %s: %w", short(c.Hash), err)
-			}
+		if pr > 0 && cc.Form != "direct" {
+			var a *attest.Attestation
 			switch {
-			case a == nil && len(cc.Changes) > 0:
-				add(RuleEvidence, "", fmt.Sprintf("pull request #%d (%s) brought %s but has no approval evidence: no %s note (smsctl attest) and no GitHub token to read it", c.PR, short(c.Hash), strings.Join(limit(cc.Changes, 5), ", "), gitrepo.NotesRef))
-			case a == nil:
-				rep.Unattested++
-			default:
-				cc.Evidence = source
-				found = append(found, checkEvidence(c, a, cc.Changes)...)
+			case note.Counts():
+				a, cc.Evidence = note, "attestation"
+			case opts.Online != nil:
+				online, err := opts.Online(c)
+				if err != nil {
+					return nil, fmt.Errorf("evidence for %s: %w", short(c.Hash), err)
+				}
+				if online != nil {
+					a, cc.Evidence = online, "github"
+				}
+			}
+			if a == nil {
+				// Only the subject says it was a pull request.
+				cc.Form = "direct"
+				add(RulePullRequest, "", fmt.Sprintf("commit %s says it is pull request #%d, but no verified attestation (a note signed by an attester the trusted sms.cue lists) and no GitHub confirm it: an unverified direct change of %s", short(c.Hash), pr, strings.Join(limit(cc.Records, 5), ", ")))
+			} else {
+				cc.Source = a.Source
+				if a.Check != nil {
+					cc.EvidenceCheck = a.Check.Text()
+				} else if cc.Evidence == "github" {
+					cc.EvidenceCheck = "confirmed by GitHub"
+				}
+				found = append(found, checkEvidence(c, pr, a, cc.Changes)...)
 				for _, r := range a.Approvals() {
 					who := r.Login
 					if r.Person != "" {
@@ -332,14 +385,14 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 				if opts.Judge != nil && len(cc.Changes) > 0 {
 					jf, err := opts.Judge(c, a)
 					if err != nil {
-						return nil, fmt.Errorf("judge pull request #%d (%s): %w", c.PR, short(c.Hash), err)
+						return nil, fmt.Errorf("judge pull request #%d (%s): %w", pr, short(c.Hash), err)
 					}
 					for _, f := range jf {
 						rule := RuleApproval
 						if f.Rule == "change.segregation" {
 							rule = RuleSegregation
 						}
-						add(rule, f.Record, fmt.Sprintf("pull request #%d (%s), judged with the policies of its base: %s [%s]", c.PR, short(c.Hash), f.Message, f.Rule))
+						add(rule, f.Record, fmt.Sprintf("pull request #%d (%s), judged with the policies of its base: %s [%s]", pr, short(c.Hash), f.Message, f.Rule))
 					}
 				}
 			}
@@ -360,16 +413,16 @@ func Verify(repo *gitrepo.Repo, opts VerifyOptions) (*VerifyReport, error) {
 // checkEvidence checks that the evidence is about commit c, and the
 // segregation of duties it shows on its own: the pull request's author
 // approving it, and who merged it.
-func checkEvidence(c *gitrepo.HistoryCommit, a *attest.Attestation, changes []string) []Finding {
+func checkEvidence(c *gitrepo.HistoryCommit, pr int, a *attest.Attestation, changes []string) []Finding {
 	var out []Finding
 	add := func(rule, msg string) {
-		out = append(out, Finding{Rule: rule, Severity: "error", Commit: c.Hash, When: c.Committer.When, Subject: c.Subject, PR: c.PR, Message: msg})
+		out = append(out, Finding{Rule: rule, Severity: "error", Commit: c.Hash, When: c.Committer.When, Subject: c.Subject, PR: pr, Message: msg})
 	}
 	if a.PullRequest.MergeCommit != c.Hash {
 		add(RuleEvidence, fmt.Sprintf("the evidence on %s is for merge commit %s, not this one", short(c.Hash), short(a.PullRequest.MergeCommit)))
 	}
-	if a.PullRequest.Number != c.PR {
-		add(RuleEvidence, fmt.Sprintf("commit %s names pull request #%d but its evidence is for #%d", short(c.Hash), c.PR, a.PullRequest.Number))
+	if a.PullRequest.Number != pr {
+		add(RuleEvidence, fmt.Sprintf("commit %s names pull request #%d but its evidence is for #%d", short(c.Hash), pr, a.PullRequest.Number))
 	}
 	for _, id := range changes {
 		found := false

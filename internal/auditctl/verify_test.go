@@ -51,8 +51,10 @@ func TestVerifyForms(t *testing.T) {
 	direct := commit("Add carol", squash)
 	person("dave")
 	fake := commit("Merge pull request #3 from x/dave", direct)
+	person("erin")
+	reuse := commit("Tidy policy wording (#1)", fake)
 	files["README.md"] = []byte("not a record\n")
-	outside := commit("Docs", fake)
+	outside := commit("Docs", reuse)
 	if err := w.SetBranch("main", outside); err != nil {
 		t.Fatal(err)
 	}
@@ -60,52 +62,58 @@ func TestVerifyForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evidence := map[string]*attest.Attestation{}
-	opts := VerifyOptions{Evidence: func(c *gitrepo.HistoryCommit) (*attest.Attestation, string, error) {
-		if a := evidence[c.Hash]; a != nil {
-			return a, "attestation", nil
+	verified := &attest.Check{Status: attest.Verified, Attester: "ci"}
+	notes := map[string]*attest.Attestation{}
+	opts := VerifyOptions{Notes: notes}
+	check := func(wantForms map[string]string, want map[string]string) *VerifyReport {
+		t.Helper()
+		rep, err := Verify(repo, opts)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil, "", nil
-	}}
-	rep, err := Verify(repo, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forms := map[string]string{}
-	for _, c := range rep.Commits {
-		forms[c.Commit] = c.Form
-	}
-	for h, want := range map[string]string{root: "root", merge: "merge", squash: "squash", direct: "direct", fake: "direct"} {
-		if forms[h] != want {
-			t.Errorf("commit %s: form %q, want %q", h[:12], forms[h], want)
+		forms := map[string]string{}
+		for _, c := range rep.Commits {
+			forms[c.Commit] = c.Form
 		}
+		for h, f := range wantForms {
+			if forms[h] != f {
+				t.Errorf("commit %s: form %q, want %q", h[:12], forms[h], f)
+			}
+		}
+		if _, ok := forms[outside]; ok || rep.MainLine != 7 || len(rep.Commits) != 6 {
+			t.Errorf("main line %d, %d record commits; the commit outside the records was checked: %v", rep.MainLine, len(rep.Commits), ok)
+		}
+		got := map[string]string{}
+		for _, f := range rep.Findings {
+			got[f.Commit] += f.Rule + " "
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("findings by commit %v, want %v", got, want)
+		}
+		return rep
 	}
-	if _, ok := forms[outside]; ok || rep.MainLine != 6 || len(rep.Commits) != 5 {
-		t.Errorf("main line %d, %d record commits; the commit outside the records was checked: %v", rep.MainLine, len(rep.Commits), ok)
-	}
-	got := map[string]string{}
+	pull, evid := RulePullRequest+" ", RuleEvidence+" "
+	// No evidence: a subject saying "#N" or "Merge pull request #N" proves
+	// nothing; the merge of #1 and the squash "(#2)" are direct changes.
+	rep := check(map[string]string{root: "root", merge: "direct", squash: "direct", direct: "direct", fake: "direct", reuse: "direct"},
+		map[string]string{merge: pull, squash: pull, direct: pull, fake: pull, reuse: pull + pull})
+	var reused string
 	for _, f := range rep.Findings {
-		got[f.Commit] += f.Rule + " "
+		if f.Commit == reuse && strings.Contains(f.Message, "already carries") {
+			reused = f.Message
+		}
 	}
-	want := map[string]string{
-		squash: RuleEvidence + " ",
-		direct: RulePullRequest + " ",
-		fake:   RulePullRequest + " ",
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("findings by commit %v, want %v", got, want)
-	}
-	if rep.Unattested != 2 {
-		t.Errorf("unattested %d, want 2 (#1 and #3, which brought no change)", rep.Unattested)
+	if !strings.Contains(reused, "claims pull request #1, which the earlier main-line commit "+merge[:12]+" already carries") {
+		t.Errorf("the reused number: %q", reused)
 	}
 
-	// Evidence for the squash: about another commit, approved by its author.
-	evidence[squash] = &attest.Attestation{Changes: []string{}, PullRequest: attest.PullRequest{Number: 2, MergeCommit: merge, Author: "bob"},
-		Reviews: []attest.Review{{Login: "bob", State: "APPROVED", OnHead: true}}, Verdict: attest.Verdict{Result: "fail", Errors: 1}}
-	rep, err = Verify(repo, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Verified evidence makes the merge a reviewed merge. The squash's is
+	// about another commit, approved by its author, with a failed gate.
+	notes[merge] = &attest.Attestation{Changes: []string{}, PullRequest: attest.PullRequest{Number: 1, MergeCommit: merge}, Check: verified, Verdict: attest.Verdict{Result: "pass"}}
+	notes[squash] = &attest.Attestation{Changes: []string{}, PullRequest: attest.PullRequest{Number: 2, MergeCommit: merge, Author: "bob"},
+		Reviews: []attest.Review{{Login: "bob", State: "APPROVED", OnHead: true}}, Verdict: attest.Verdict{Result: "fail", Errors: 1}, Check: verified}
+	rep = check(map[string]string{merge: "merge", squash: "squash"},
+		map[string]string{squash: evid + evid + "verify.approval verify.segregation ", direct: pull, fake: pull, reuse: pull + pull})
 	var msgs []string
 	for _, f := range rep.Findings {
 		if f.Commit == squash {
@@ -119,6 +127,28 @@ func TestVerifyForms(t *testing.T) {
 			t.Errorf("findings on the squash lack %q:\n%s", want, all)
 		}
 	}
+	for _, c := range rep.Commits {
+		if c.Commit == merge && (c.Evidence != "attestation" || c.EvidenceCheck != "verified (signed by ci, key )") {
+			t.Errorf("merge: evidence %q, %q", c.Evidence, c.EvidenceCheck)
+		}
+	}
+
+	// Unverified evidence is reported and counts for nothing: the merge is
+	// a direct change again.
+	notes[merge] = &attest.Attestation{Changes: []string{}, PullRequest: attest.PullRequest{Number: 1, MergeCommit: merge}, Verdict: attest.Verdict{Result: "pass"},
+		Check: &attest.Check{Status: attest.Unsigned, Reason: "the note carries no signature"}}
+	delete(notes, squash)
+	rep = check(map[string]string{merge: "direct"}, map[string]string{merge: evid + pull, squash: pull, direct: pull, fake: pull, reuse: pull + pull})
+	for _, f := range rep.Findings {
+		if f.Commit == merge && f.Rule == RuleEvidence && !strings.Contains(f.Message, "is unverified evidence: unverified (unsigned: the note carries no signature)") {
+			t.Errorf("unverified note: %q", f.Message)
+		}
+	}
+	// A verified note on a commit whose subject names no pull request
+	// makes it one (an offline attestation given --pr).
+	notes[direct] = &attest.Attestation{Changes: []string{}, PullRequest: attest.PullRequest{Number: 7, MergeCommit: direct}, Check: verified, Verdict: attest.Verdict{Result: "pass"}}
+	check(map[string]string{direct: "squash"}, map[string]string{merge: evid + pull, squash: pull, fake: pull, reuse: pull + pull})
+	delete(notes, direct)
 
 	// The period bounds the commits checked.
 	opts.Since = time.Date(2026, 1, 1, 14, 30, 0, 0, time.UTC)
@@ -126,7 +156,7 @@ func TestVerifyForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.InPeriod != 5 || len(rep.Commits) != 4 {
+	if rep.InPeriod != 6 || len(rep.Commits) != 5 {
 		t.Errorf("since %s: %d in period, %d record commits", opts.Since, rep.InPeriod, len(rep.Commits))
 	}
 }

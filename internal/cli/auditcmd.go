@@ -72,7 +72,7 @@ func openAudit(env *Env, g *globals, rev string) (*auditRepo, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes, err := attestations(env, repo.Git)
+	notes, err := attestations(env, repo.Git, repo.Sub)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ each cached commit against its hash) and can be deleted at any time;
 			if err != nil {
 				return err
 			}
-			if aw.Attestations, err = attestations(env, repo); err != nil {
+			if aw.Attestations, err = attestations(env, repo, sub); err != nil {
 				return err
 			}
 			entries := 0

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,13 +28,21 @@ policies/*.rego):
 
   verify.pull_request  it came through a pull request: a merge commit of two
                        parents ("Merge pull request #N from ...") or a squash
-                       merge of one ("Title (#N)"); the repository's root
-                       commit, which no pull request can precede, is exempt
-  verify.evidence      a pull request that brought change records has
-                       approval evidence: the note smsctl attest keeps under
-                       refs/notes/smsctl, or, when GITHUB_TOKEN (or GH_TOKEN)
-                       is set and there is no note, the pull request read
-                       from GitHub; the evidence is about this commit
+                       merge of one ("Title (#N)"), and evidence other than
+                       the subject says so: a verified attestation, or, when
+                       GITHUB_TOKEN (or GH_TOKEN) is set, GitHub confirming
+                       the pull request and its merge commit; a subject
+                       alone is an unverified direct change, and so is a
+                       pull request number an earlier main-line commit
+                       already carries; the repository's root commit, which
+                       no pull request can precede, is exempt
+  verify.evidence      the evidence counts and is about this commit: a note
+                       smsctl attest keeps under refs/notes/smsctl counts
+                       only when it is signed by a key that sms.cue lists in
+                       sms.attesters at the merge's first parent; an
+                       unsigned note, a bad signature or an unknown key is
+                       unverified evidence, reported wherever it lies on the
+                       main line, and its approvals count for nothing
   verify.approval      the approvals satisfied the policies in force then:
                        the records at the commit are judged with the
                        policies and waivers of its first parent and the
@@ -51,9 +60,9 @@ policies/*.rego):
                        still on the main line at its place, and the
                        checkpoint's SHA-256 hash chain matches
 
-Pull requests that brought no change record and have no evidence are
-counted, not reported: the policies require no approval of them. Findings
-name the commit (and pull request). Fetch the notes of a fresh clone with
+Who a reviewer is, and in which roles, is read from the people records of
+the merge's first parent, never from the note. Findings name the commit
+(and pull request). Fetch the notes of a fresh clone with
   git fetch origin 'refs/notes/smsctl*:refs/notes/smsctl*'
 
 Exit codes: 0 every control held, 1 findings, 2 usage, 3 could not run.`,
@@ -138,26 +147,30 @@ func runVerify(ctx context.Context, env *Env, g *globals, a *auditRepo, v *verif
 			return nil, err
 		}
 	}
-	opts.Evidence = func(c *gitrepo.HistoryCommit) (*attest.Attestation, string, error) {
-		if a := notes[c.Hash]; a != nil {
-			return a, "attestation", nil
+	opts.Notes = notes
+	if client != nil {
+		opts.Online = func(c *gitrepo.HistoryCommit) (*attest.Attestation, error) {
+			pr, err := client.PullRequest(ctx, ghRepo, c.PR)
+			if errors.Is(err, github.ErrNotFound) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !pr.Merged || pr.MergeCommit != c.Hash {
+				return nil, nil // GitHub does not confirm this commit as the pull request's merge
+			}
+			merge, err := repo.Resolve(c.Hash)
+			if err != nil {
+				return nil, err
+			}
+			a, err := attestation(ctx, env, smsRepo, merge, ghRepo.String(), pr)
+			if err != nil {
+				return nil, err
+			}
+			a.Check = &attest.Check{Status: attest.GitHub}
+			return a, nil
 		}
-		if client == nil {
-			return nil, "", nil
-		}
-		pr, err := client.PullRequest(ctx, ghRepo, c.PR)
-		if err != nil {
-			return nil, "", err
-		}
-		merge, err := repo.Resolve(c.Hash)
-		if err != nil {
-			return nil, "", err
-		}
-		a, err := attestation(ctx, env, smsRepo, merge, ghRepo, pr)
-		if err != nil {
-			return nil, "", err
-		}
-		return a, "github", nil
 	}
 	opts.Judge = func(c *gitrepo.HistoryCommit, a *attest.Attestation) ([]auditctl.JudgeFinding, error) {
 		return auditctl.JudgeMerge(ctx, smsRepo, c, a)

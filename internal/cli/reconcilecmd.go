@@ -158,7 +158,7 @@ func reconcileRun(ctx context.Context, env *Env, g *globals, opts *reconcileOpti
 	}
 	if repo != nil {
 		in.Repo, in.Sub = repo, smsRepo.Sub
-		if in.Attestations, err = attestations(env, repo); err != nil {
+		if in.Attestations, err = attestations(env, repo, smsRepo.Sub); err != nil {
 			return err
 		}
 	}

@@ -116,6 +116,13 @@ func TestScripts(t *testing.T) {
 			// acme DIR copies the acme example, replayed once per test
 			// binary as smsctl init --example acme replays it.
 			"acme": acme.cmd(t),
+			// attester-key example|new FILE writes the example's attester
+			// key (or a new one) to FILE and FILE.pub; ssh-agent KEYFILE...
+			// serves an ssh-agent holding keys and sets SSH_AUTH_SOCK;
+			// replace OLD NEW FILE edits FILE (tampering with a note).
+			"attester-key": attesterKeyCmd,
+			"ssh-agent":    sshAgentCmd,
+			"replace":      replaceCmd,
 			// exit CODE PROG ARGS... runs a program and checks its exit code.
 			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -57,9 +57,9 @@ func TestTokenNeverShown(t *testing.T) {
 		{wrong, []string{"validate", acme, "--pr", "7"}, ExitError},
 		{inURL, []string{"validate", acme, "--pr", "7"}, ExitError},
 		{plainHTTP, []string{"validate", acme, "--pr", "7"}, ExitError},
-		{plainHTTP, []string{"-C", acme, "attest", "--pr", "7"}, ExitError},
-		{good, []string{"-C", acme, "attest", "--pr", "7"}, ExitError},
-		{good, []string{"-C", acme, "attest"}, ExitError},
+		{plainHTTP, []string{"-C", acme, "attest", "--pr", "7", "--unsigned"}, ExitError},
+		{good, []string{"-C", acme, "attest", "--pr", "7", "--unsigned"}, ExitError},
+		{good, []string{"-C", acme, "attest", "--unsigned"}, ExitError},
 		{good, []string{"-C", acme, "audit", "log", "CHG-2026-0038"}, 0},
 	} {
 		before := len(srv.Requests())

@@ -61,7 +61,13 @@ func merges(ctx context.Context, in *Input) ([]*merge, error) {
 		if c.PR == 0 {
 			return nil
 		}
-		m := &merge{PR: c.PR, Commit: c.Hash, Subject: c.Subject, When: c.Committer.When.UTC(), Att: in.Attestations[c.Hash]}
+		m := &merge{PR: c.PR, Commit: c.Hash, Subject: c.Subject, When: c.Committer.When.UTC()}
+		// Only evidence that counts (signed by a trusted attester, its
+		// people mapped from the merge's base) is copied into records: an
+		// unverified note says nothing, not even which changes it covers.
+		if a := in.Attestations[c.Hash]; a.Counts() {
+			m.Att = a
+		}
 		if len(c.Parents) > 0 {
 			m.Parent = c.Parents[0]
 		}

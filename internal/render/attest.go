@@ -32,6 +32,9 @@ func (a *AuditWriter) attestationLines(e audit.Entry) []string {
 	if at == nil {
 		return nil
 	}
+	if !at.Counts() {
+		return []string{fmt.Sprintf("evidence: %s; the note for pull request #%d counts for nothing, nor its approvals and verdict", at.Check.Text(), at.PullRequest.Number)}
+	}
 	var out []string
 	approvals := at.Approvals()
 	if len(approvals) == 0 {
@@ -54,6 +57,9 @@ func (a *AuditWriter) attestationLines(e audit.Entry) []string {
 	}
 	out = append(out, fmt.Sprintf("gate at merge: %s (%d errors, %d warnings), policies %s; merged by %s; evidence attested %s",
 		at.Verdict.Result, at.Verdict.Errors, at.Verdict.Warnings, digest, at.PullRequest.MergedBy, at.AttestedAt.UTC().Format(time.RFC3339)))
+	if at.Check != nil {
+		out = append(out, "evidence: "+at.Check.Text())
+	}
 	return out
 }
 

@@ -2,14 +2,46 @@ package scaffold
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/smsctl/smsctl/internal/attest"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 )
+
+// exampleAttesterKey signs the replayed examples' approval evidence. It is
+// a test key FOR THE EXAMPLES ONLY: it ships inside every smsctl binary, so
+// anyone can sign with it, and evidence it signs proves nothing outside
+// the example. The example's sms.cue lists its public half as an attester;
+// a real SMS never does.
+//
+//go:embed example_attester_key
+var exampleAttesterKey []byte
+
+// ExampleAttesterPrivateKey is the example's attester key itself, for
+// tests that sign as the example does (for the examples only).
+func ExampleAttesterPrivateKey() any {
+	k, err := ssh.ParseRawPrivateKey(exampleAttesterKey)
+	if err != nil {
+		panic("the example attester key does not parse: " + err.Error())
+	}
+	return k
+}
+
+// ExampleAttester is the signer of the replayed examples' evidence (see
+// exampleAttesterKey: for the examples only).
+func ExampleAttester() ssh.Signer {
+	s, err := ssh.ParsePrivateKey(exampleAttesterKey)
+	if err != nil {
+		panic("the example attester key does not parse: " + err.Error())
+	}
+	return s
+}
 
 // ReplayTool is the attestation's tool field in the replayed example: the
 // evidence was built from the change records' approvals when the history
@@ -19,13 +51,15 @@ const ReplayTool = "smsctl init --example (replayed history)"
 // VerdictNotJudged is the verdict of evidence no gate judged.
 const VerdictNotJudged = "not judged"
 
-// WriteAttestations writes, for each pull request of the replayed history
-// that added or edited change records, the approval evidence `smsctl
-// attest` would have kept: a note under refs/notes/smsctl on its merge
-// commit, whose reviews are the approvals the change records hold at that
-// commit (a change raised for review holds none yet). ghRepo is OWNER/NAME.
-// Call it after Write.
+// WriteAttestations writes, for each pull request of the replayed history,
+// the approval evidence `smsctl attest --offline` would have kept: a note
+// under refs/notes/smsctl on its merge commit, signed by the example's
+// attester key (for the example only), whose reviews are the approvals the
+// change records it brought hold at that commit (a change raised for
+// review holds none yet; a pull request of other records has none).
+// ghRepo is OWNER/NAME. Call it after Write.
 func (h *History) WriteAttestations(repo *gitrepo.Repo, ghRepo string) error {
+	signer := ExampleAttester()
 	type personInfo struct {
 		GitHub string   `json:"github"`
 		Roles  []string `json:"roles"`
@@ -91,8 +125,8 @@ func (h *History) WriteAttestations(repo *gitrepo.Repo, ghRepo string) error {
 				})
 			}
 		}
-		if len(changes) == 0 {
-			continue
+		if changes == nil {
+			changes = []string{}
 		}
 		if reviews == nil {
 			reviews = []attest.Review{}
@@ -108,11 +142,15 @@ func (h *History) WriteAttestations(repo *gitrepo.Repo, ghRepo string) error {
 			},
 			Changes: changes, Reviews: reviews,
 			Verdict:    attest.Verdict{Result: VerdictNotJudged, Findings: []attest.Finding{}},
-			AttestedAt: m.at.Add(5 * time.Minute).UTC(), Tool: ReplayTool,
+			AttestedAt: m.at.Add(5 * time.Minute).UTC(), Tool: ReplayTool, Source: attest.SourceOffline,
+		}
+		note, err := attest.Seal(a, signer)
+		if err != nil {
+			return err
 		}
 		who := h.people[s.merger]
 		msg := fmt.Sprintf("smsctl attest: pull request #%d, merge commit %s\n", m.number, m.merge)
-		if _, err := repo.AddNote(gitrepo.NotesRef, m.merge, a.Marshal(), gitrepo.Signature{Name: who.name, Email: who.email, When: a.AttestedAt}, msg); err != nil {
+		if _, err := repo.AddNote(gitrepo.NotesRef, m.merge, note, gitrepo.Signature{Name: who.name, Email: who.email, When: a.AttestedAt}, msg); err != nil {
 			return fmt.Errorf("attest pull request #%d: %w", m.number, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
@@ -115,23 +116,49 @@ func TestAcmeHistoryIsReproducible(t *testing.T) {
 	}
 }
 
-// The replay keeps approval evidence for every pull request that brought
-// change records, built from the approvals the records hold.
-func TestAcmeHistoryAttestsChangePullRequests(t *testing.T) {
+// The replay keeps approval evidence for every merged pull request, signed
+// by the example's attester key, which the example's sms.cue trusts; the
+// reviews are the approvals the change records hold.
+func TestAcmeHistoryAttestsPullRequests(t *testing.T) {
 	_, repo := replayAcme(t)
-	notes, err := repo.Notes(gitrepo.NotesRef)
+	raw, err := repo.Notes(gitrepo.NotesRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := attest.ReadNotes(repo, "", func(commit string, err error) { t.Errorf("note on %s: %v", commit, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != len(raw) {
+		t.Fatalf("%d notes read of %d", len(notes), len(raw))
+	}
+	var merges int
+	err = repo.History(gitrepo.HistoryOptions{}, func(c *gitrepo.HistoryCommit) error {
+		if c.PR > 0 {
+			merges++
+			if notes[c.Hash] == nil {
+				t.Errorf("pull request #%d (%s) has no note", c.PR, c.Hash[:12])
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var withChanges, approved, raised int
 	found := false
-	for commit, data := range notes {
-		a, err := attest.Parse(data)
-		if err != nil {
-			t.Fatalf("note on %s: %v", commit, err)
+	for commit, a := range notes {
+		if a.Check.Status != attest.Verified || a.Check.Attester != "acme example attester (for the example only)" || a.Source != attest.SourceOffline {
+			t.Errorf("note on %s: %+v, source %q", commit, a.Check, a.Source)
 		}
-		if a.PullRequest.MergeCommit != commit || a.PullRequest.Number == 0 || len(a.Changes) == 0 {
-			t.Errorf("note on %s: pull request %+v, changes %v", commit, a.PullRequest, a.Changes)
+		if a.PullRequest.MergeCommit != commit || a.PullRequest.Number == 0 {
+			t.Errorf("note on %s: pull request %+v", commit, a.PullRequest)
+		}
+		if len(a.Changes) == 0 {
+			if len(a.Reviews) != 0 {
+				t.Errorf("note on %s: reviews %+v without a change record", commit, a.Reviews)
+			}
+			continue
 		}
 		withChanges++
 		if len(a.Approvals()) > 0 {
@@ -149,7 +176,30 @@ func TestAcmeHistoryAttestsChangePullRequests(t *testing.T) {
 			}
 		}
 	}
-	if !found || approved < 20 || raised < 10 {
-		t.Errorf("%d notes (%d approved, %d raised without approvals), #6 found %v", withChanges, approved, raised, found)
+	if len(notes) != merges || !found || approved < 20 || raised < 10 {
+		t.Errorf("%d notes for %d merges (%d with changes: %d approved, %d raised without approvals), #6 found %v", len(notes), merges, withChanges, approved, raised, found)
+	}
+}
+
+// The example's attester key is the one its sms.cue lists, as an
+// identity that says it is for the example only.
+func TestExampleAttesterListed(t *testing.T) {
+	ex, err := LookupExample("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, data, err := records.Data("sms.cue", ex.files["sms.cue"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sms struct {
+		Attesters []attest.Attester `json:"attesters"`
+	}
+	if err := json.Unmarshal(data, &sms); err != nil {
+		t.Fatal(err)
+	}
+	who, ok := attest.Listed(ExampleAttester().PublicKey(), sms.Attesters)
+	if !ok || !strings.Contains(who, "for the example only") {
+		t.Errorf("the example key is not listed as the example's attester: %+v", sms.Attesters)
 	}
 }

@@ -195,6 +195,10 @@ jobs:
           fetch-depth: 0 # the merge's parent and the history of IDs
           persist-credentials: false
       - uses: smsctl/smsctl/actions/attest@[[.ActionsRef]]
+        with:
+          # the OpenSSH key that signs the evidence; sms.cue lists its
+          # public key in sms.attesters
+          attester-key: ${{ secrets.SMSCTL_ATTESTER_KEY }}
 `))
 
 // WorkflowPath is where the CI workflow lives in an SMS repository.
