@@ -52,6 +52,10 @@ type Outcome struct {
 	// last clock stopped; the moment of measurement while open.
 	At   time.Time
 	Near bool
+	// Inconsistent is a decided outcome of a ticket whose timestamps
+	// contradict each other (Ticket.Inconsistent): it counts as breached,
+	// whatever its clocks say.
+	Inconsistent bool
 }
 
 // NearBreach is the share of a target from which a met target counts as a
@@ -156,6 +160,10 @@ func Evaluate(a *Agreement, t *Ticket, asOf time.Time) (Outcome, bool) {
 				o.At = c.StoppedAt
 			}
 		}
+	}
+	// Decided at the same moment, but not met: the record cannot show it.
+	if t.Inconsistent != "" && o.Status != Open {
+		o.Status, o.Inconsistent = Breached, true
 	}
 	return o, true
 }
