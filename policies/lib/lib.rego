@@ -224,3 +224,37 @@ incident_resolved(inc) := inc.opened if {
 major_review_due(inc) := add(ns(incident_resolved(inc)), major_review_within)
 
 major_in_grace(inc) if today_ns <= major_review_due(inc)
+
+# Change approvals (8.5.1.3). An approval authorises a change only when it
+# was given before the change's implementation started: one dated after
+# actual.start approves work already done.
+approved_in_time(c, _) if not c.actual.start
+
+approved_in_time(c, a) if ns(a.at) <= ns(c.actual.start)
+
+# change_approvers are the people whose approval authorises change c as
+# change.approval requires: decision approved, in time, in a role the
+# approver holds that grants approve-normal-change.
+change_approvers(c) := {a.by |
+	some a in c.approvals
+	a.decision == "approved"
+	holds(a.by, a.role)
+	role_grants(a.role, "approve-normal-change")
+	approved_in_time(c, a)
+}
+
+# cab_role is true for the CAB role of sms.cue (change_management.cab_role)
+# and for any role that grants cab-member.
+cab_role(role) if role == input.sms.change_management.cab_role
+
+cab_role(role) if role_grants(role, "cab-member")
+
+# cab_approvers are the people whose approval of change c is the CAB's:
+# decision approved, in time, in a CAB role the approver holds.
+cab_approvers(c) := {a.by |
+	some a in c.approvals
+	a.decision == "approved"
+	cab_role(a.role)
+	holds(a.by, a.role)
+	approved_in_time(c, a)
+}
