@@ -138,3 +138,9 @@ test_fires_the_day_after_the_review_was_due if {
 	d := emergency_review.deny with input as mk({}, {"CHG-2026-0001": c})
 	{f.field | some f in d} == {"pir"}
 }
+
+test_silent_when_authorised_before_implementation_without_the_flag if {
+	a := object.remove(object.union(retro, {"at": "2026-03-01T09:00:00Z"}), ["retrospective"])
+	c := object.union(base_change, {"approvals": [a]})
+	count(emergency_review.deny) == 0 with input as mk({}, {"CHG-2026-0001": c})
+}
