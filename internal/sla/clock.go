@@ -63,12 +63,14 @@ type Outcome struct {
 const NearBreach = 0.75
 
 // Evaluate measures a ticket against an agreement as of asOf. It returns
-// false when the agreement sets no target that applies to the ticket, or
-// the ticket was opened after asOf.
+// false when the agreement sets no target that applies to the ticket, the
+// ticket was opened after asOf, or it was cancelled or withdrawn.
 func Evaluate(a *Agreement, t *Ticket, asOf time.Time) (Outcome, bool) {
 	var clocks [2]Clock
 	n := 0
-	if !t.Opened.Before(asOf) {
+	if !t.Opened.Before(asOf) || t.Status == "cancelled" || t.Status == "withdrawn" {
+		// A ticket recorded in error, or withdrawn by its requester, is
+		// kept as a record but measures nothing.
 		return Outcome{}, false
 	}
 	var pauses []Interval

@@ -347,3 +347,18 @@ func TestInconsistentTicketIsNotMet(t *testing.T) {
 		t.Errorf("tickets:\n%v\nwant\n%v", why, wantWhy)
 	}
 }
+
+// A cancelled incident or a withdrawn request is kept as a record but not
+// measured: it would otherwise run open, and breach, for ever.
+func TestCancelledTicketsAreNotMeasured(t *testing.T) {
+	d := Load(repoOf(t, map[string]string{
+		"sms/sms":                smsJSON,
+		"agreement/sla-web":      agreementJSON("24x7", ""),
+		"incident/INC-2026-0001": `{"title": "x", "services": ["web"], "customer": "shop", "impact": "high", "urgency": "high", "status": "cancelled", "priority": "P1", "opened": "2026-10-10T09:00:00Z"}`,
+		"incident/INC-2026-0002": incident("2026-10-11T09:00:00Z", "2026-10-11T09:05:00Z", "2026-10-11T10:00:00Z", "P1", ""),
+	}))
+	r := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-11-20T10:00:00Z", Options{}), "sla-web")
+	if want := (Tally{Tickets: 1, Met: 1}); !sameCounts(r.Total, want) {
+		t.Errorf("October: %+v, want %+v", r.Total, want)
+	}
+}
