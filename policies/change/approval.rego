@@ -60,7 +60,7 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	c.type == "normal"
 	c.status in past_approval
 	not lib.pr_touches(id)
-	count(lib.change_approvers(c)) == 0
+	not lib.change_approved(c)
 	msg := sprintf(
 		"normal change %s is %s but has no approval by a person holding, and approving in, a role that grants approve-normal-change%s",
 		[id, c.status, late_note(c)],

@@ -18,10 +18,16 @@ past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", 
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "backout_plan"} if {
 	some id, c in input.records.change
+	not c.backout_plan
 	c.type == "normal"
 	c.status in past_approval
-	not planned(c)
 	msg := sprintf("normal change %s (%s risk) is %s but has no backout plan", [id, c.risk, c.status])
 }
 
-planned(c) if trim_space(c.backout_plan.description) != ""
+deny contains {"kind": "change", "id": id, "msg": msg, "field": "backout_plan.description"} if {
+	some id, c in input.records.change
+	trim_space(c.backout_plan.description) == ""
+	c.type == "normal"
+	c.status in past_approval
+	msg := sprintf("normal change %s (%s risk) is %s but its backout plan is empty", [id, c.risk, c.status])
+}

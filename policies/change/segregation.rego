@@ -19,6 +19,16 @@ package smsctl.rules.change.segregation
 
 import data.smsctl.lib
 
+# related is the cheap test of whether a person is the change's requester
+# or implementer or a member of either's team; parts then says which.
+related(c, person) if c.requester == person
+
+related(c, person) if c.implementer == person
+
+related(c, person) if person in lib.people[c.requester].members
+
+related(c, person) if person in lib.people[c.implementer].members
+
 # parts names what the person is to the change: its requester or
 # implementer, or a member (by the trusted people records' members) of the
 # team that requested or implements it.
@@ -39,6 +49,7 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("approva
 	some id, c in input.records.change
 	some i, a in c.approvals
 	a.decision == "approved"
+	related(c, a.by)
 	ps := parts(c, a.by)
 	count(ps) > 0
 	msg := sprintf(
@@ -53,6 +64,7 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	some r in input.pull_request.reviews
 	r.state == "APPROVED"
 	not r.dismissed
+	related(c, r.person)
 	ps := parts(c, r.person)
 	count(ps) > 0
 	msg := sprintf(

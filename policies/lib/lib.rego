@@ -243,6 +243,16 @@ change_approvers(c) := {a.by |
 	approved_in_time(c, a)
 }
 
+# change_approved is true when change c has an approval that change.approval
+# counts (see change_approvers); cheaper than counting them.
+change_approved(c) if {
+	some a in c.approvals
+	a.decision == "approved"
+	role_grants(a.role, "approve-normal-change")
+	holds(a.by, a.role)
+	approved_in_time(c, a)
+}
+
 # cab_role is true for the CAB role of sms.cue (change_management.cab_role)
 # and for any role that grants cab-member.
 cab_role(role) if role == input.sms.change_management.cab_role

@@ -10,22 +10,21 @@ test_silent_on_finished_records if {
 			"title": "Upgrade the TODOList app", "reason": "Mastodon",
 			"backout_plan": {"description": "Redeploy; see the todo list in the runbook"},
 		}},
-		"sms": {"sms": {"organisation": "Acme"}},
+		"sms": {"sms": {"organisation": "Acme", "scope": {"statement": "All of it"}}},
 	})
 	count(placeholder.deny) == 0 with input as d
 }
 
-test_fires_on_template_text_at_any_depth if {
+test_fires_on_template_text if {
 	d := mk({
-		"change": {"CHG-2026-0001": {
-			"title": "Upgrade the web servers", "reason": "TODO: reason",
-			"approvals": [{"by": "a", "comment": "ok"}, {"by": "b", "comment": "Date TBD."}],
-		}},
-		"problem": {"PRB-0001": {"title": "p", "known_error": {"workaround": "FIXME"}}},
+		"change": {"CHG-2026-0001": {"title": "Upgrade the web servers", "reason": "TODO: reason", "risk": "low"}},
+		"problem": {"PRB-0001": {"title": "TODO"}},
+		"sms": {"sms": {"organisation": "Acme", "scope": {"statement": "TODO: statement", "locations": ["London", "TODO"]}}},
 	})
 	{[f.id, f.field] | some f in placeholder.deny with input as d} == {
 		["CHG-2026-0001", "reason"],
-		["CHG-2026-0001", "approvals[1].comment"],
-		["PRB-0001", "known_error.workaround"],
+		["PRB-0001", "title"],
+		["sms", "scope.statement"],
+		["sms", "scope.locations[1]"],
 	}
 }
