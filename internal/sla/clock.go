@@ -52,6 +52,10 @@ type Outcome struct {
 	// last clock stopped; the moment of measurement while open.
 	At   time.Time
 	Near bool
+	// Inconsistent is a decided outcome of a ticket whose timestamps
+	// contradict each other (Ticket.Inconsistent): it counts as breached,
+	// whatever its clocks say.
+	Inconsistent bool
 }
 
 // NearBreach is the share of a target from which a met target counts as a
@@ -59,12 +63,14 @@ type Outcome struct {
 const NearBreach = 0.75
 
 // Evaluate measures a ticket against an agreement as of asOf. It returns
-// false when the agreement sets no target that applies to the ticket, or
-// the ticket was opened after asOf.
+// false when the agreement sets no target that applies to the ticket, the
+// ticket was opened after asOf, or it was cancelled or withdrawn.
 func Evaluate(a *Agreement, t *Ticket, asOf time.Time) (Outcome, bool) {
 	var clocks [2]Clock
 	n := 0
-	if !t.Opened.Before(asOf) {
+	if !t.Opened.Before(asOf) || t.Status == "cancelled" || t.Status == "withdrawn" {
+		// A ticket recorded in error, or withdrawn by its requester, is
+		// kept as a record but measures nothing.
 		return Outcome{}, false
 	}
 	var pauses []Interval
@@ -156,6 +162,10 @@ func Evaluate(a *Agreement, t *Ticket, asOf time.Time) (Outcome, bool) {
 				o.At = c.StoppedAt
 			}
 		}
+	}
+	// Decided at the same moment, but not met: the record cannot show it.
+	if t.Inconsistent != "" && o.Status != Open {
+		o.Status, o.Inconsistent = Breached, true
 	}
 	return o, true
 }

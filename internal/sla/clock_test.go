@@ -227,10 +227,12 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{
 			// Resolved at 10:20 and acknowledged, late, at 10:45: the
-			// resolution was the response, 20 minutes in.
+			// clocks take the resolution as the response, 20 minutes in,
+			// but a record resolved before it was acknowledged contradicts
+			// itself (ticket.timeline), so it does not count as met.
 			name: "resolved before acknowledged", calendar: "24x7",
 			ticket: `"priority": "P2", "opened": "2026-06-01T10:00:00Z", "acknowledged": "2026-06-01T10:45:00Z", "resolved": "2026-06-01T10:20:00Z"`,
-			asOf:   "2026-07-01T00:00:00Z", status: Met,
+			asOf:   "2026-07-01T00:00:00Z", status: Breached,
 			clocks: []Clock{{Metric: "response", Priority: "P2", Elapsed: 20 * time.Minute}, {Metric: "resolution", Priority: "P2", Elapsed: 20 * time.Minute}},
 			at:     "2026-06-01T10:20:00Z",
 		},

@@ -104,6 +104,13 @@ type Ticket struct {
 	Acknowledged, Resolved time.Time
 	Pauses                 []Pause
 	Outage                 *Outage
+	// Inconsistent says why the ticket's timestamps contradict each other
+	// (acknowledged before opened, resolved before acknowledged, closed
+	// before resolved, a pause outside the ticket's life); empty when
+	// they do not. Such a ticket cannot show that it met its targets: once
+	// decided it counts as breached (see Evaluate), as policy
+	// ticket.timeline reports it.
+	Inconsistent string
 }
 
 // PriorityChange is a priority a ticket held until a time.

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"bytes"
+	"fmt"
 	"time"
 	"unicode/utf8"
 )
@@ -459,7 +460,56 @@ func (t *Ticket) finish(service string, resolved, fulfilled, closed time.Time) {
 	} else {
 		t.Resolved = resolved
 	}
+	t.Inconsistent = t.timeline(closed)
+	// A closed ticket that does not say when it was resolved is measured
+	// to its closure: no earlier than its resolution, so a target it met
+	// then was met (policy incident.resolved_time and ticket.timeline
+	// report the missing time).
 	if t.Resolved.IsZero() && t.Status == "closed" {
 		t.Resolved = closed
 	}
+}
+
+// timeline says why the ticket's timestamps contradict each other, or ""
+// when they do not: opened, acknowledged, resolved (fulfilled) and closed,
+// those present, must come in that order, and each pause must start no
+// earlier than opened, end no earlier than it started, and lie within the
+// ticket's life, which ends when it was resolved (else closed). The rule
+// ticket.timeline of the built-in policies judges the same.
+func (t *Ticket) timeline(closed time.Time) string {
+	resolution := "resolved"
+	if t.Kind == "request" {
+		resolution = "fulfilled"
+	}
+	stamps := [...]struct {
+		name string
+		at   time.Time
+	}{{"opened", t.Opened}, {"acknowledged", t.Acknowledged}, {resolution, t.Resolved}, {"closed", closed}}
+	last := 0
+	for i := 1; i < len(stamps); i++ {
+		if stamps[i].at.IsZero() {
+			continue
+		}
+		if stamps[i].at.Before(stamps[last].at) {
+			return stamps[i].name + " before " + stamps[last].name
+		}
+		last = i
+	}
+	end := t.Resolved
+	if end.IsZero() {
+		end = closed
+	}
+	for i, p := range t.Pauses {
+		switch {
+		case p.Start.Before(t.Opened):
+			return fmt.Sprintf("pauses[%d] starts before opened", i)
+		case !p.End.IsZero() && p.End.Before(p.Start):
+			return fmt.Sprintf("pauses[%d] ends before it starts", i)
+		case !end.IsZero() && p.End.IsZero():
+			return fmt.Sprintf("pauses[%d] has no end though the ticket is %s", i, stamps[2].name)
+		case !end.IsZero() && p.End.After(end):
+			return fmt.Sprintf("pauses[%d] ends after the ticket's life", i)
+		}
+	}
+	return ""
 }

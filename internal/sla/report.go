@@ -48,10 +48,13 @@ type Report struct {
 // Tally counts tickets by outcome.
 type Tally struct {
 	// Tickets are the decided ones: met and breached.
-	Tickets            int `json:"tickets"`
-	Met                int `json:"met"`
-	Near               int `json:"near_breaches"`
-	Breached           int `json:"breached"`
+	Tickets  int `json:"tickets"`
+	Met      int `json:"met"`
+	Near     int `json:"near_breaches"`
+	Breached int `json:"breached"`
+	// Inconsistent are the breached tickets whose timestamps contradict
+	// each other: counted as breached whatever their clocks say.
+	Inconsistent       int `json:"inconsistent,omitempty"`
 	ResponseBreached   int `json:"response_breaches"`
 	ResolutionBreached int `json:"resolution_breaches"`
 	// Open are tickets still within target at the end of the period;
@@ -78,6 +81,9 @@ func (t *Tally) add(o *Outcome) {
 		}
 	case Breached:
 		t.Breached++
+		if o.Inconsistent {
+			t.Inconsistent++
+		}
 		for _, c := range o.Clocks {
 			if c.Breached {
 				if c.Metric == "response" {
@@ -96,6 +102,7 @@ func (t *Tally) merge(u *Tally) {
 	t.Met += u.Met
 	t.Near += u.Near
 	t.Breached += u.Breached
+	t.Inconsistent += u.Inconsistent
 	t.ResponseBreached += u.ResponseBreached
 	t.ResolutionBreached += u.ResolutionBreached
 	t.Open += u.Open
@@ -146,10 +153,13 @@ type TicketRow struct {
 	// Status is met, breached or open.
 	Status string `json:"status"`
 	// Month is the month it counts in.
-	Month  string    `json:"month"`
-	At     time.Time `json:"at"`
-	Near   bool      `json:"near,omitempty"`
-	Clocks []Case    `json:"clocks"`
+	Month string    `json:"month"`
+	At    time.Time `json:"at"`
+	Near  bool      `json:"near,omitempty"`
+	// Inconsistent says why the ticket's timestamps contradict each
+	// other, when they do (it then counts as breached).
+	Inconsistent string `json:"inconsistent,omitempty"`
+	Clocks       []Case `json:"clocks"`
 }
 
 // PriorityReport is one priority's tally with its targets.
@@ -396,6 +406,9 @@ func Measure(d *Data, opts Options) (*Report, error) {
 				if opts.Tickets {
 					row := TicketRow{Kind: t.Kind, ID: t.ID, Priority: o.Priority, Status: o.Status.String(),
 						Month: w.months[mi].Format("2006-01"), At: o.At, Near: o.Near}
+					if o.Inconsistent {
+						row.Inconsistent = t.Inconsistent
+					}
 					for _, c := range o.Clocks {
 						row.Clocks = append(row.Clocks, caseOf(t, c))
 					}

@@ -306,3 +306,59 @@ func TestBoundaries(t *testing.T) {
 		t.Errorf("November: %+v, want both tickets met", nov.Total)
 	}
 }
+
+// A ticket whose timestamps contradict each other cannot show that it met
+// its targets: once decided it counts as breached, and as inconsistent.
+func TestInconsistentTicketIsNotMet(t *testing.T) {
+	d := Load(repoOf(t, map[string]string{
+		"sms/sms":           smsJSON,
+		"agreement/sla-web": agreementJSON("24x7", `, "attainment_target": 95`),
+		// Resolved before it was opened: the clock would read zero.
+		"incident/INC-2026-0001": incident("2026-10-10T09:00:00Z", "", "2026-10-10T08:00:00Z", "P1", ""),
+		// Acknowledged before it was opened.
+		"incident/INC-2026-0002": incident("2026-10-11T09:00:00Z", "2026-10-11T08:00:00Z", "2026-10-11T10:00:00Z", "P1", ""),
+		// Closed before it was resolved.
+		"incident/INC-2026-0003": incident("2026-10-12T09:00:00Z", "2026-10-12T09:05:00Z", "2026-10-12T10:00:00Z", "P1", `, "closed": "2026-10-12T09:30:00Z"`),
+		// A pause still running after the ticket was resolved.
+		"incident/INC-2026-0004": incident("2026-10-13T09:00:00Z", "2026-10-13T09:05:00Z", "2026-10-13T10:00:00Z", "P1",
+			`, "pauses": [{"start": "2026-10-13T09:10:00Z", "reason": "awaiting-customer"}]`),
+		// Consistent and met: the edge case, with times that coincide
+		// and a pause that ends at the resolution.
+		"incident/INC-2026-0005": incident("2026-10-14T09:00:00Z", "2026-10-14T09:00:00Z", "2026-10-14T10:00:00Z", "P1",
+			`, "closed": "2026-10-14T10:00:00Z", "pauses": [{"start": "2026-10-14T09:30:00Z", "end": "2026-10-14T10:00:00Z", "reason": "awaiting-customer"}]`),
+	}))
+	r := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-11-20T10:00:00Z", Options{Tickets: true}), "sla-web")
+	want := Tally{Tickets: 5, Met: 1, Breached: 4, Inconsistent: 4}
+	if got := r.Total; !sameCounts(got, want) || got.Inconsistent != 4 || got.Attainment == nil || *got.Attainment != 20 {
+		t.Errorf("October: %+v (attainment %v), want %+v at 20%%", got, deref(got.Attainment), want)
+	}
+	why := map[string]string{}
+	for _, row := range r.Tickets {
+		why[row.ID] = row.Status + ": " + row.Inconsistent
+	}
+	wantWhy := map[string]string{
+		"INC-2026-0001": "breached: resolved before opened",
+		"INC-2026-0002": "breached: acknowledged before opened",
+		"INC-2026-0003": "breached: closed before resolved",
+		"INC-2026-0004": "breached: pauses[0] has no end though the ticket is resolved",
+		"INC-2026-0005": "met: ",
+	}
+	if !reflect.DeepEqual(why, wantWhy) {
+		t.Errorf("tickets:\n%v\nwant\n%v", why, wantWhy)
+	}
+}
+
+// A cancelled incident or a withdrawn request is kept as a record but not
+// measured: it would otherwise run open, and breach, for ever.
+func TestCancelledTicketsAreNotMeasured(t *testing.T) {
+	d := Load(repoOf(t, map[string]string{
+		"sms/sms":                smsJSON,
+		"agreement/sla-web":      agreementJSON("24x7", ""),
+		"incident/INC-2026-0001": `{"title": "x", "services": ["web"], "customer": "shop", "impact": "high", "urgency": "high", "status": "cancelled", "priority": "P1", "opened": "2026-10-10T09:00:00Z"}`,
+		"incident/INC-2026-0002": incident("2026-10-11T09:00:00Z", "2026-10-11T09:05:00Z", "2026-10-11T10:00:00Z", "P1", ""),
+	}))
+	r := find(t, measure(t, d, "2026-10-01", "2026-10-31", "2026-11-20T10:00:00Z", Options{}), "sla-web")
+	if want := (Tally{Tickets: 1, Met: 1}); !sameCounts(r.Total, want) {
+		t.Errorf("October: %+v, want %+v", r.Total, want)
+	}
+}

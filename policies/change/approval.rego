@@ -6,7 +6,9 @@
 #   has reached or passed approval (approved, scheduled, implemented,
 #   reviewed, closed, failed) must carry at least one approval with decision
 #   "approved" given by a person who holds the role named in the approval,
-#   where that role grants the authority approve-normal-change. Independently,
+#   where that role grants the authority approve-normal-change, dated no
+#   later than the change's actual.start when it has one: an approval given
+#   after the work started authorises nothing. Independently,
 #   every approval or rejection of any change must be given in a role its
 #   approver holds: a decision recorded in a role the person does not hold is
 #   not an authorised decision and is reported on its own.
@@ -41,15 +43,27 @@ authorised(a) if {
 	lib.role_grants(a.role, "approve-normal-change")
 }
 
+# late_note says when the change has authorised approvals, but all of them
+# were given after its implementation started.
+default late_note(_) := ""
+
+late_note(c) := sprintf(
+	" before its implementation started at %s (approved only after it by %s)",
+	[c.actual.start, concat(", ", sort({a.by | some a in c.approvals; authorised(a)}))],
+) if {
+	some a in c.approvals
+	authorised(a)
+}
+
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
 	some id, c in input.records.change
 	c.type == "normal"
 	c.status in past_approval
 	not lib.pr_touches(id)
-	not any_authorised(c)
+	not lib.change_approved(c)
 	msg := sprintf(
-		"normal change %s is %s but has no approval by a person holding, and approving in, a role that grants approve-normal-change",
-		[id, c.status],
+		"normal change %s is %s but has no approval by a person holding, and approving in, a role that grants approve-normal-change%s",
+		[id, c.status, late_note(c)],
 	)
 }
 
@@ -80,11 +94,6 @@ unauthorised_note := sprintf("; approved without that authority by %s", [concat(
 pr_authorised if {
 	some r in lib.pr_approvals
 	lib.may(r.person, "approve-normal-change")
-}
-
-any_authorised(c) if {
-	some a in c.approvals
-	authorised(a)
 }
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": sprintf("approvals[%d].role", [i])} if {

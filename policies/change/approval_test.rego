@@ -190,3 +190,22 @@ test_pr_untouched_change_judged_by_its_record if {
 	doc := mk_pr({"CHG-2026-0001": object.union(base_change, {"status": "submitted"}), "CHG-2026-0002": other}, [])
 	count(approval.deny) == 0 with input as doc
 }
+
+test_fires_when_approved_only_after_the_work_started if {
+	c := object.union(base_change, {
+		"approvals": [ok_approval],
+		"actual": {"start": "2026-01-02T08:00:00Z", "end": "2026-01-02T10:00:00Z"},
+	})
+	d := approval.deny with input as mk({"CHG-2026-0001": c})
+	count(d) == 1
+	some f in d
+	contains(f.msg, "before its implementation started at 2026-01-02T08:00:00Z (approved only after it by alice)")
+}
+
+test_silent_when_approved_at_the_start if {
+	c := object.union(base_change, {
+		"approvals": [ok_approval],
+		"actual": {"start": "2026-01-02T10:00:00+01:00", "end": "2026-01-02T11:00:00Z"},
+	})
+	count(approval.deny) == 0 with input as mk({"CHG-2026-0001": c})
+}

@@ -7,12 +7,17 @@
 #   implemented, reviewed, closed, failed) must also carry an approval with
 #   decision "approved" by a member of the change advisory board: a person who
 #   holds the role named in the approval, where that role is the CAB role of
-#   sms.cue (change_management.cab_role) or grants the authority cab-member.
+#   sms.cue (change_management.cab_role) or grants the authority cab-member,
+#   given no later than the change's actual.start when it has one. The CAB
+#   member must be another person than the one whose approval satisfies
+#   change.approval: one person cannot be both the change approver and the
+#   CAB.
 #
 #   With a pull request in the input (smsctl validate --pr N), a high-risk
 #   change that the pull request adds or edits needs instead an approving
 #   review of the pull request that counts (see change.approval) by a person
-#   who holds such a role.
+#   who holds such a role, and another by a different person who may
+#   approve normal changes.
 # custom:
 #   id: change.cab_approval
 #   clause: "8.5.1.3"
@@ -27,16 +32,24 @@ import data.smsctl.lib
 
 past_approval := {"approved", "scheduled", "implemented", "reviewed", "closed", "failed"}
 
-cab_role(role) if role == input.sms.change_management.cab_role
-
-cab_role(role) if lib.role_grants(role, "cab-member")
-
+# cab_approved is true when a CAB member approved the change and someone
+# else gave the approval change.approval requires: one person cannot be
+# both the change approver and the CAB.
 cab_approved(c) if {
+	some cab in lib.cab_approvers(c)
+	some approver in lib.change_approvers(c)
+	cab != approver
+}
+
+# why says what is missing.
+why(c) := sprintf(" distinct from its change approver (%s approved alone)", [concat(", ", sort(lib.cab_approvers(c)))]) if {
+	count(lib.cab_approvers(c)) > 0
+} else := " given before its implementation started" if {
 	some a in c.approvals
 	a.decision == "approved"
-	cab_role(a.role)
+	lib.cab_role(a.role)
 	lib.holds(a.by, a.role)
-}
+} else := ""
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if {
 	some id, c in input.records.change
@@ -46,8 +59,8 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	not lib.pr_touches(id)
 	not cab_approved(c)
 	msg := sprintf(
-		"high-risk normal change %s is %s but has no approval by a CAB member in the CAB role (%s)",
-		[id, c.status, cab_name],
+		"high-risk normal change %s is %s but has no approval by a CAB member in the CAB role (%s)%s",
+		[id, c.status, cab_name, why(c)],
 	)
 }
 
@@ -59,7 +72,7 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 	c.status in past_approval
 	not pr_cab_approved
 	msg := sprintf(
-		"high-risk normal change %s is %s but pull request #%d has no approval that counts by a CAB member (%s)%s",
+		"high-risk normal change %s is %s but pull request #%d has no approval that counts by a CAB member (%s) besides a change approver's%s",
 		[id, c.status, input.pull_request.number, cab_name, lib.pr_uncounted_note],
 	)
 }
@@ -67,7 +80,10 @@ deny contains {"kind": "change", "id": id, "msg": msg, "field": "approvals"} if 
 pr_cab_approved if {
 	some r in lib.pr_approvals
 	some role in lib.roles_of(r.person)
-	cab_role(role)
+	lib.cab_role(role)
+	some other in lib.pr_approvals
+	other.person != r.person
+	lib.may(other.person, "approve-normal-change")
 }
 
 default cab_name := "any role with authority cab-member"

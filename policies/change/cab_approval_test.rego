@@ -92,8 +92,15 @@ test_pr_record_approvals_alone_do_not_count if {
 	count(cab_approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": high}, [])
 }
 
+cm_review := {"login": "alice-gh", "person": "alice", "state": "APPROVED", "commit_id": pr_head, "submitted_at": "2026-11-20T10:00:00Z", "dismissed": false}
+
 test_pr_silent_with_cab_review if {
-	count(cab_approval.deny) == 0 with input as mk_pr({"CHG-2026-0001": high}, [cab_review(pr_head)])
+	count(cab_approval.deny) == 0 with input as mk_pr({"CHG-2026-0001": high}, [cm_review, cab_review(pr_head)])
+}
+
+test_pr_fires_when_the_cab_member_approves_alone if {
+	# bob's CAB role also grants approve-normal-change: he alone cannot be both.
+	count(cab_approval.deny) == 1 with input as mk_pr({"CHG-2026-0001": high}, [cab_review(pr_head)])
 }
 
 test_pr_fires_on_stale_cab_review if {
@@ -102,4 +109,32 @@ test_pr_fires_on_stale_cab_review if {
 	some f in d
 	contains(f.msg, "pull request #7 has no approval that counts by a CAB member")
 	contains(f.msg, "older commit")
+}
+
+test_fires_when_the_cab_member_is_the_only_approver if {
+	# bob approves as CAB member and, in a role granting approve-normal-change, as change approver.
+	c := object.union(base_change, {"approvals": [object.union(cab, {"role": "cab-member"}), cab]})
+	d := cab_approval.deny with input as mk({}, {"CHG-2026-0001": c})
+	count(d) == 1
+	some f in d
+	contains(f.msg, "distinct from its change approver")
+}
+
+test_fires_when_cab_approval_is_after_the_start if {
+	c := object.union(base_change, {
+		"approvals": [cm, object.union(cab, {"at": "2026-01-05T09:00:00Z"})],
+		"actual": {"start": "2026-01-04T09:00:00Z", "end": "2026-01-04T10:00:00Z"},
+	})
+	d := cab_approval.deny with input as mk({}, {"CHG-2026-0001": c})
+	count(d) == 1
+	some f in d
+	contains(f.msg, "before its implementation started")
+}
+
+test_silent_when_approved_at_the_start if {
+	c := object.union(base_change, {
+		"approvals": [cm, cab],
+		"actual": {"start": "2026-01-02T09:00:00Z", "end": "2026-01-04T10:00:00Z"},
+	})
+	count(cab_approval.deny) == 0 with input as mk({}, {"CHG-2026-0001": c})
 }

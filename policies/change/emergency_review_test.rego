@@ -104,3 +104,43 @@ test_pir_day_is_whole_day if {
 	count(emergency_review.deny) == 0 with input as mk({}, {"CHG-2026-0001": ok})
 	count(emergency_review.deny) == 1 with input as mk({}, {"CHG-2026-0001": late})
 }
+
+test_silent_when_authorised_before_implementation if {
+	# approved (not retrospectively) an hour before the work started.
+	a := object.union(retro, {"at": "2026-03-01T09:00:00Z", "retrospective": false})
+	c := object.union(base_change, {"approvals": [a]})
+	count(emergency_review.deny) == 0 with input as mk({}, {"CHG-2026-0001": c})
+}
+
+test_fires_when_prior_approval_is_after_start if {
+	# not retrospective, but given after the work started: no authorisation.
+	a := object.union(retro, {"at": "2026-03-01T11:00:00Z", "retrospective": false})
+	c := object.union(base_change, {"approvals": [a]})
+	d := emergency_review.deny with input as mk({}, {"CHG-2026-0001": c})
+	{f.field | some f in d} == {"approvals"}
+}
+
+test_silent_while_review_not_yet_due if {
+	# ended 2026-11-20: the review is due by 2026-11-25; today is 2026-11-23.
+	c := object.remove(
+		object.union(base_change, {"status": "implemented", "actual": {"start": "2026-11-20T10:00:00Z", "end": "2026-11-20T12:00:00Z"}}),
+		["approvals", "pir"],
+	)
+	count(emergency_review.deny) == 0 with input as mk({}, {"CHG-2026-0001": c})
+}
+
+test_fires_the_day_after_the_review_was_due if {
+	# ended 2026-11-17T12:00: due by 2026-11-22T12:00; today 2026-11-23.
+	c := object.remove(
+		object.union(base_change, {"status": "implemented", "actual": {"start": "2026-11-17T10:00:00Z", "end": "2026-11-17T12:00:00Z"}}),
+		["pir"],
+	)
+	d := emergency_review.deny with input as mk({}, {"CHG-2026-0001": c})
+	{f.field | some f in d} == {"pir"}
+}
+
+test_silent_when_authorised_before_implementation_without_the_flag if {
+	a := object.remove(object.union(retro, {"at": "2026-03-01T09:00:00Z"}), ["retrospective"])
+	c := object.union(base_change, {"approvals": [a]})
+	count(emergency_review.deny) == 0 with input as mk({}, {"CHG-2026-0001": c})
+}

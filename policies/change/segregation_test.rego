@@ -74,3 +74,37 @@ test_pr_fires_when_implementer_approves if {
 test_pr_silent_when_implementer_review_dismissed if {
 	count(segregation.deny) == 0 with input as mk_pr({"CHG-2026-0001": base_change}, [gh_review("dave-gh", "dave", "DISMISSED")])
 }
+
+# Teams: a member of the implementing (or requesting) team is not independent.
+
+team_people := {
+	"platform-team": {"name": "Platform", "type": "team", "members": ["erin", "frank"]},
+	"erin": {"name": "Erin", "type": "person"},
+	"alice": {"name": "Alice", "type": "person"},
+}
+
+test_fires_when_a_member_of_the_implementing_team_approves if {
+	c := object.union(base_change, {"implementer": "platform-team", "approvals": [approved_by("erin")]})
+	d := segregation.deny with input as {"now": "2026-11-23T10:00:00Z", "sms": {}, "records": {"change": {"CHG-2026-0001": c}, "person": team_people}}
+	d == {{
+		"kind": "change", "id": "CHG-2026-0001", "field": "approvals[0].by",
+		"msg": "change CHG-2026-0001 is approved (approvals[0]) by erin, who is a member of platform-team, its implementer",
+	}}
+}
+
+test_membership_comes_from_the_trusted_people if {
+	# the judged revision adds alice to the team; the trusted one does not have her.
+	c := object.union(base_change, {"implementer": "platform-team", "approvals": [approved_by("alice")]})
+	edited := object.union(team_people, {"platform-team": {"name": "Platform", "type": "team", "members": ["erin", "alice"]}})
+	count(segregation.deny) == 0 with input as {
+		"now": "2026-11-23T10:00:00Z", "sms": {},
+		"records": {"change": {"CHG-2026-0001": c}, "person": edited},
+		"trusted": {"person": team_people, "role": {}},
+	}
+}
+
+test_pr_fires_when_a_team_member_approves if {
+	c := object.union(base_change, {"implementer": "platform-team"})
+	i := object.union(mk_pr({"CHG-2026-0001": c}, [gh_review("erin-gh", "erin", "APPROVED")]), {"records": {"change": {"CHG-2026-0001": c}, "person": team_people}})
+	count(segregation.deny) == 1 with input as i
+}

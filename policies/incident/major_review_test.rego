@@ -17,7 +17,7 @@ inc(status, extra) := object.union(
 		"urgency": "high",
 		"priority": "P1",
 		"status": status,
-		"opened": "2026-11-20T09:00:00Z",
+		"opened": "2026-11-01T09:00:00Z",
 	},
 	extra,
 )

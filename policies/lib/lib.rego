@@ -145,3 +145,126 @@ pr_uncounted_note := sprintf("; not counted: %s", [concat("; ", notes)]) if {
 	]
 	count(notes) > 0
 }
+
+# today_ns is midnight UTC of input.today (of input.now's date without it).
+today_ns := ns(input.today) if input.today
+
+today_ns := now_ns - (now_ns % day_ns) if not input.today
+
+# Emergency changes (8.5.1.3). An emergency change may be implemented before
+# it is approved; its retrospective approval and its post-implementation
+# review are due within change_management.emergency_review_within of
+# sms.cue (5 days when absent) after it ended.
+default emergency_review_within := "5d"
+
+emergency_review_within := input.sms.change_management.emergency_review_within
+
+# emergency_done are the emergency changes that were carried out.
+emergency_done[id] := c if {
+	some id, c in input.records.change
+	c.type == "emergency"
+	c.status in {"implemented", "reviewed", "closed", "failed"}
+}
+
+# change_ended is when a change ended: actual.end, else actual.start, else
+# when it was raised (the earliest deadline when the record says less).
+change_ended(c) := c.actual.end
+
+change_ended(c) := c.actual.start if not c.actual.end
+
+change_ended(c) := c.raised if {
+	not c.actual.end
+	not c.actual.start
+}
+
+# emergency_review_due is the time by which an emergency change's approval
+# and review are due, in nanoseconds.
+emergency_review_due(c) := add(ns(change_ended(c)), emergency_review_within)
+
+# emergency_in_grace is true while an emergency change's review is not yet
+# due: today (a review date counts as the whole day) is not after the due time.
+emergency_in_grace(c) if today_ns <= emergency_review_due(c)
+
+# emergency_authorised is true when a person who may approve emergency
+# changes approved the change, either retrospectively or before its
+# implementation started.
+emergency_authorised(c) if {
+	some a in c.approvals
+	a.decision == "approved"
+	a.retrospective == true
+	may(a.by, "approve-emergency-change")
+}
+
+emergency_authorised(c) if {
+	some a in c.approvals
+	a.decision == "approved"
+	not a.retrospective == true
+	ns(a.at) <= ns(c.actual.start)
+	may(a.by, "approve-emergency-change")
+}
+
+# Major incidents (8.6.1): their review is due within
+# incident_management.major_review_within of sms.cue (5 days when absent)
+# after they were resolved.
+default major_review_within := "5d"
+
+major_review_within := input.sms.incident_management.major_review_within
+
+# incident_resolved is when an incident was resolved: resolved, else closed,
+# else opened (the earliest deadline when the record says less).
+incident_resolved(inc) := inc.resolved
+
+incident_resolved(inc) := inc.closed if not inc.resolved
+
+incident_resolved(inc) := inc.opened if {
+	not inc.resolved
+	not inc.closed
+}
+
+major_review_due(inc) := add(ns(incident_resolved(inc)), major_review_within)
+
+major_in_grace(inc) if today_ns <= major_review_due(inc)
+
+# Change approvals (8.5.1.3). An approval authorises a change only when it
+# was given before the change's implementation started: one dated after
+# actual.start approves work already done.
+approved_in_time(c, _) if not c.actual.start
+
+approved_in_time(c, a) if ns(a.at) <= ns(c.actual.start)
+
+# change_approvers are the people whose approval authorises change c as
+# change.approval requires: decision approved, in time, in a role the
+# approver holds that grants approve-normal-change.
+change_approvers(c) := {a.by |
+	some a in c.approvals
+	a.decision == "approved"
+	holds(a.by, a.role)
+	role_grants(a.role, "approve-normal-change")
+	approved_in_time(c, a)
+}
+
+# change_approved is true when change c has an approval that change.approval
+# counts (see change_approvers); cheaper than counting them.
+change_approved(c) if {
+	some a in c.approvals
+	a.decision == "approved"
+	role_grants(a.role, "approve-normal-change")
+	holds(a.by, a.role)
+	approved_in_time(c, a)
+}
+
+# cab_role is true for the CAB role of sms.cue (change_management.cab_role)
+# and for any role that grants cab-member.
+cab_role(role) if role == input.sms.change_management.cab_role
+
+cab_role(role) if role_grants(role, "cab-member")
+
+# cab_approvers are the people whose approval of change c is the CAB's:
+# decision approved, in time, in a CAB role the approver holds.
+cab_approvers(c) := {a.by |
+	some a in c.approvals
+	a.decision == "approved"
+	cab_role(a.role)
+	holds(a.by, a.role)
+	approved_in_time(c, a)
+}

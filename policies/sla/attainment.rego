@@ -8,8 +8,12 @@
 #   share of tickets that met their response and resolution targets against
 #   the SLA's attainment_target, and its availability against its
 #   availability_target. A month below either target needs an improvement
-#   or a nonconformity whose agreement is the SLA, raised on or after the
-#   first day of that month or still open.
+#   or a nonconformity raised for that shortfall - its agreement is the
+#   SLA, and it was raised on or after the first day of that month or names
+#   the month (YYYY-MM) in its title or description - that is still open,
+#   or was completed after the month ended (an improvement's completed, a
+#   nonconformity's effectiveness check). An older record, or one closed
+#   before the shortfall, or rejected or withdrawn, does not answer it.
 # custom:
 #   id: sla.attainment
 #   clause: "9.4"
@@ -25,8 +29,8 @@ deny contains {"kind": "agreement", "id": id, "msg": msg, "field": field} if {
 	not answered(id, p)
 	field := sprintf("%s_target", [p.below_target[0]])
 	msg := sprintf(
-		"SLA %s fell below target in %s (%s) and no improvement or nonconformity names it since %s",
-		[id, p.period, concat(", ", [shortfall(p, what) | some what in p.below_target]), p.start],
+		"SLA %s fell below target in %s (%s) and no improvement or nonconformity raised for it since %s (or naming %s) is open or was completed after the month",
+		[id, p.period, concat(", ", [shortfall(p, what) | some what in p.below_target]), p.start, p.period],
 	)
 }
 
@@ -41,28 +45,44 @@ tickets(n) := sprintf("%d tickets", [n]) if n != 1
 
 shortfall(p, "availability") := sprintf("availability %v%% against %v%%", [p.availability, p.availability_target])
 
-open_improvement := {"proposed", "approved", "in-progress"}
-
+# answered is true when an improvement or a nonconformity was raised for
+# the shortfall and still acts on it: it names the SLA (agreement), was
+# raised on or after the first day of the month, or names the month
+# (YYYY-MM) in its title or description, and it is still open, or was
+# completed (an improvement's completed, a nonconformity's effectiveness
+# check) after the month ended.
 answered(id, p) if {
-	some imp in input.records.improvement
-	imp.agreement == id
-	imp.raised >= p.start
+	some r in responses(id)
+	for_shortfall(r, p)
+	live(r, p)
 }
 
-answered(id, _) if {
-	some imp in input.records.improvement
-	imp.agreement == id
-	imp.status in open_improvement
+responses(id) := array.concat(
+	[{"kind": "improvement", "r": r} | some r in input.records.improvement; r.agreement == id],
+	[{"kind": "nonconformity", "r": r} | some r in input.records.nonconformity; r.agreement == id],
+)
+
+for_shortfall(x, p) if x.r.raised >= p.start
+
+for_shortfall(x, p) if contains(x.r.title, p.period)
+
+for_shortfall(x, p) if contains(x.r.description, p.period)
+
+open := {
+	"improvement": {"proposed", "approved", "in-progress"},
+	"nonconformity": {"open", "corrective-action", "verifying"},
 }
 
-answered(id, p) if {
-	some nc in input.records.nonconformity
-	nc.agreement == id
-	nc.raised >= p.start
+live(x, _) if x.r.status in open[x.kind]
+
+live(x, p) if {
+	x.kind == "improvement"
+	x.r.status == "done"
+	x.r.completed > p.end
 }
 
-answered(id, _) if {
-	some nc in input.records.nonconformity
-	nc.agreement == id
-	nc.status != "closed"
+live(x, p) if {
+	x.kind == "nonconformity"
+	x.r.status == "closed"
+	x.r.effectiveness.checked > p.end
 }

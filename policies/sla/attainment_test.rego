@@ -46,7 +46,7 @@ test_fires_on_availability_below_target_without_improvement if {
 	f.kind == "agreement"
 	f.id == "sla-acme"
 	f.field == "availability_target"
-	f.msg == "SLA sla-acme fell below target in 2026-04 (availability 99.322% against 99.5%) and no improvement or nonconformity names it since 2026-04-01"
+	f.msg == "SLA sla-acme fell below target in 2026-04 (availability 99.322% against 99.5%) and no improvement or nonconformity raised for it since 2026-04-01 (or naming 2026-04) is open or was completed after the month"
 }
 
 test_fires_on_attainment_and_availability_together if {
@@ -72,7 +72,7 @@ test_fires_once_per_month_below_target if {
 }
 
 test_silent_with_improvement_raised_in_or_after_the_month if {
-	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-04-01", "status": "done"}}
+	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-04-01", "status": "done", "completed": "2026-05-01"}}
 	count(attainment.deny) == 0 with input as doc(shortfall, imp, {})
 }
 
@@ -81,9 +81,25 @@ test_fires_when_the_only_improvement_is_older_and_done if {
 	count(attainment.deny) == 1 with input as doc(shortfall, imp, {})
 }
 
-test_silent_with_an_older_improvement_still_open if {
+test_fires_with_an_older_improvement_still_open if {
+	# open, but raised before the shortfall, for another one.
 	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-01-10", "status": "in-progress"}}
+	count(attainment.deny) == 1 with input as doc(shortfall, imp, {})
+}
+
+test_silent_with_an_older_improvement_naming_the_month if {
+	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-01-10", "status": "in-progress", "title": "Availability after 2026-04's outage"}}
 	count(attainment.deny) == 0 with input as doc(shortfall, imp, {})
+}
+
+test_fires_when_the_improvement_was_completed_within_the_month if {
+	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-04-02", "status": "done", "completed": "2026-04-01"}}
+	count(attainment.deny) == 1 with input as doc(shortfall, imp, {})
+}
+
+test_fires_when_the_improvement_was_rejected if {
+	imp := {"IMP-0001": {"agreement": "sla-acme", "raised": "2026-04-02", "status": "rejected"}}
+	count(attainment.deny) == 1 with input as doc(shortfall, imp, {})
 }
 
 test_fires_when_the_improvement_names_another_agreement if {
@@ -92,12 +108,19 @@ test_fires_when_the_improvement_names_another_agreement if {
 }
 
 test_silent_with_nonconformity_raised_after_the_month_started if {
-	nc := {"NC-0001": {"agreement": "sla-acme", "raised": "2026-05-02", "status": "closed"}}
+	nc := {"NC-0001": {"agreement": "sla-acme", "raised": "2026-05-02", "status": "closed", "effectiveness": {"checked": "2026-07-01"}}}
 	count(attainment.deny) == 0 with input as doc(shortfall, {}, nc)
+	open_nc := {"NC-0001": {"agreement": "sla-acme", "raised": "2026-05-02", "status": "verifying"}}
+	count(attainment.deny) == 0 with input as doc(shortfall, {}, open_nc)
 }
 
-test_silent_with_an_older_nonconformity_still_open if {
+test_fires_with_an_older_nonconformity_still_open if {
 	nc := {"NC-0001": {"agreement": "sla-acme", "raised": "2026-02-02", "status": "corrective-action"}}
+	count(attainment.deny) == 1 with input as doc(shortfall, {}, nc)
+}
+
+test_silent_with_an_older_nonconformity_naming_the_month if {
+	nc := {"NC-0001": {"agreement": "sla-acme", "raised": "2026-02-02", "status": "corrective-action", "description": "Also covers the 2026-04 availability shortfall."}}
 	count(attainment.deny) == 0 with input as doc(shortfall, {}, nc)
 }
 
