@@ -76,7 +76,7 @@ func (r *Repo) CacheDir() string { return r.cacheDir() }
 // (nil, nil); a file that fails verification, or is over limit, is (nil,
 // error).
 func loadHistoryCache(dir string, limit int64) (*historyCache, error) {
-	data, err := readFileOS(filepath.Join(dir, historyCacheFile), "cache", limit)
+	data, err := readCacheFile(filepath.Join(dir, historyCacheFile), limit)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -331,9 +331,63 @@ func (r *Repo) WriteCacheFile(name string, data []byte) error {
 
 // ReadCacheFile reads a cache file (a path, as the folder CacheDir returns
 // joined with a name), refusing one over MaxCacheSize, from its size, with
-// a *TooLargeError before reading it.
+// a *TooLargeError before reading it, and anything but a regular file (a
+// FIFO, a device, a symbolic link, which is not followed).
 func ReadCacheFile(path string) ([]byte, error) {
-	return readFileOS(path, "cache", MaxCacheSize)
+	return readCacheFile(path, MaxCacheSize)
+}
+
+// readCacheFile reads a cache file that is a regular file of at most limit
+// bytes. Anything else in its place is refused before it is opened (a
+// FIFO would block the open, /dev/zero would never end): it is checked
+// with Lstat, opened without following a link and without blocking, and
+// checked again once open.
+func readCacheFile(path string, limit int64) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	notRegular := func(m os.FileMode) error {
+		what := "not a regular file"
+		switch {
+		case m&os.ModeSymlink != 0:
+			what = "a symbolic link"
+		case m&os.ModeNamedPipe != 0:
+			what = "a FIFO"
+		case m&os.ModeDevice != 0:
+			what = "a device"
+		case m.IsDir():
+			what = "a folder"
+		}
+		return fmt.Errorf("cache %s: %s, not a regular file; ignored (delete it)", path, what)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(info.Mode())
+	}
+	if info.Size() > limit {
+		return nil, &TooLargeError{Path: path, Kind: "cache", Size: info.Size(), Limit: limit}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(st.Mode())
+	}
+	if !os.SameFile(info, st) {
+		return nil, fmt.Errorf("cache %s: replaced while it was opened; ignored", path)
+	}
+	data, err := readAtMost(f, path, st.Size(), limit)
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		tl.Kind = "cache"
+	}
+	return data, err
 }
 
 // gitDir returns the repository's Git folder ("" when not on disk).
