@@ -451,6 +451,11 @@ func (w *historyWalk) reportWhole(c *rawCommit, all []change) error {
 // to it when the walk connected to the cache or to a root commit.
 func (w *historyWalk) firstParentCached(start plumbing.Hash, dir string) error {
 	cache, err := loadHistoryCache(dir, w.store.limits.Cache)
+	if err == nil && cache != nil {
+		if verr := cache.verify(w.store); verr != nil {
+			err = fmt.Errorf("history cache %s/%s: %w", dir, historyCacheFile, verr)
+		}
+	}
 	if err != nil {
 		w.cacheError(err)
 		cache = nil
