@@ -25,11 +25,20 @@ import (
 // records and the CRC-32C of everything before the CRC (little-endian
 // uint32). Every string is its length (uvarint) and its bytes.
 //
-//	key:    oldBlob newBlob oldPath NUL newPath (one string; blobs in hex)
+//	key:    status side side oldPath NUL newPath (one string), where
+//	        each side (old, then new) is "-" when the file is absent
+//	        on that side and "b" and the blob's hex name otherwise
 //	value:  kind id note uvarint(#changes) (path old new)...
+//
+// The key says which side is absent: an addition of blob X at a path and
+// the deletion of the same X at the same path (a revert, a
+// delete-then-restore) are different diffs and must not share an entry.
 const (
-	diffCacheFile    = "diffs.cache"
-	diffCacheVersion = 2 // 2: blobs over gitrepo.MaxBlobSize are refused
+	diffCacheFile = "diffs.cache"
+	// 2: blobs over gitrepo.MaxBlobSize are refused; 3: the key holds the
+	// change's status and marks an absent side, so an addition and a
+	// deletion of the same blob no longer share an entry.
+	diffCacheVersion = 3
 )
 
 var diffCacheMagic = []byte(fmt.Sprintf("smsctl diff cache %d\n", diffCacheVersion))
@@ -72,8 +81,16 @@ type diffCache struct {
 // key writes the cache key of a file change into the cache's scratch
 // buffer: the diff cache is used from one goroutine.
 func (c *diffCache) key(fc gitrepo.FileChange) []byte {
-	k := append(c.scratch[:0], fc.OldBlob...)
-	k = append(k, fc.NewBlob...)
+	side := func(k []byte, blob string) []byte {
+		if blob == "" {
+			return append(k, '-')
+		}
+		k = append(k, 'b')
+		return append(k, blob...)
+	}
+	k := append(c.scratch[:0], fc.Status)
+	k = side(k, fc.OldBlob)
+	k = side(k, fc.NewBlob)
 	k = append(k, fc.OldPath...)
 	k = append(k, 0)
 	k = append(k, fc.Path...)

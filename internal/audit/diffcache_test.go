@@ -256,3 +256,90 @@ func TestDiffCacheOff(t *testing.T) {
 		t.Error("caching off kept a diff")
 	}
 }
+
+// trail runs audit log over every record and describes what it shows.
+func trail(t *testing.T, repo *gitrepo.Repo, cache bool) string {
+	t.Helper()
+	var errs []error
+	entries, err := Log(repo, Options{Cache: cache, CacheError: func(err error) { errs = append(errs, err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(errs) > 0 {
+		t.Fatalf("cache errors: %v", errs)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		fmt.Fprintf(&b, "%s %s %s note=%q\n", e.Commit[:8], e.Status, e.Path, e.Note)
+		for _, c := range e.Changes {
+			fmt.Fprintf(&b, "  %s: %s -> %s\n", c.Path, c.Old, c.New)
+		}
+	}
+	return b.String()
+}
+
+// An addition and a deletion of the same blob at the same path are
+// different diffs: after a revert of an added record, and after a
+// delete-then-restore, the trail is the same with the cache (cold and
+// warm) as without it.
+func TestDiffCacheAdditionIsNotDeletion(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	record := "package sms\n\nservices: web: {\n\tname: \"Web\"\n\ttitle: \"Hosting\"\n}\n"
+	for _, tt := range []struct {
+		name  string
+		steps []string // add, rm: a commit that adds or removes the record
+	}{
+		{"revert of an addition", []string{"add", "revert"}},
+		{"delete then restore", []string{"add", "rm", "add"}},
+		{"add, revert, add again", []string{"add", "revert", "add", "rm"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			git := func(args ...string) {
+				t.Helper()
+				cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=A", "-c", "user.email=a@example.com"}, args...)...)
+				cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("git %v: %v\n%s", args, err, out)
+				}
+			}
+			git("init", "-q", "-b", "main")
+			git("commit", "-q", "--allow-empty", "-m", "root")
+			p := filepath.Join(dir, "services", "web.cue")
+			for i, step := range tt.steps {
+				switch step {
+				case "add":
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, []byte(record), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					git("add", "services/web.cue")
+					git("commit", "-q", "-m", fmt.Sprintf("step %d: add", i))
+				case "rm":
+					git("rm", "-q", "services/web.cue")
+					git("commit", "-q", "-m", fmt.Sprintf("step %d: rm", i))
+				case "revert":
+					git("revert", "--no-edit", "HEAD")
+				}
+			}
+			repo, err := gitrepo.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer repo.Close()
+			want := trail(t, repo, false)
+			if !strings.Contains(want, "(none)") && !strings.Contains(want, " D ") {
+				t.Fatalf("the trail has no deletion:\n%s", want)
+			}
+			for _, run := range []string{"cold", "warm", "warm again"} {
+				if got := trail(t, repo, true); got != want {
+					t.Fatalf("%s cache: trail differs from --no-cache:\n%s\nwant:\n%s", run, got, want)
+				}
+			}
+		})
+	}
+}

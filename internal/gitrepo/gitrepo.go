@@ -157,37 +157,6 @@ func (r *Repo) checkSize(t plumbing.ObjectType, h plumbing.Hash) (found bool, er
 	return true, nil
 }
 
-// unresolved says why rev, which go-git did not resolve, names no commit
-// when a reference or a full hash names an object that is missing or over
-// its limit (go-git reports both as an unknown revision); nil otherwise.
-func (r *Repo) unresolved(rev string) error {
-	type named struct {
-		hash plumbing.Hash
-		by   string
-	}
-	var cands []named
-	for _, name := range []string{rev, "refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev} {
-		if ref, err := r.repo.Reference(plumbing.ReferenceName(name), true); err == nil {
-			cands = append(cands, named{ref.Hash(), ref.Name().String()})
-		}
-	}
-	if h, err := parseHash(rev); err == nil {
-		cands = append(cands, named{h, ""})
-	}
-	for _, c := range cands {
-		found, err := r.checkSize(plumbing.AnyObject, c.hash)
-		if err != nil {
-			return fmt.Errorf("revision %q: %w", rev, err)
-		}
-		// A reference to an object that is not there is corruption, not
-		// a typo.
-		if !found && c.by != "" {
-			return &MissingObjectError{Kind: "commit", Hash: c.hash.String(), Where: "named by " + c.by}
-		}
-	}
-	return nil
-}
-
 // Root is the top directory of the work tree.
 func (r *Repo) Root() string { return r.root }
 
@@ -202,22 +171,27 @@ type Commit struct {
 // NumParents is the number of the commit's parents (0 for a root commit).
 func (c *Commit) NumParents() int { return c.commit.NumParents() }
 
-// Resolve resolves a revision (branch, tag, hash, HEAD~2, …) to a commit.
+// Resolve resolves a revision to a commit, as git reads it
+// (gitrevisions(7); see revision.go for the forms read): a branch, tag or
+// other reference before a short hash, HEAD~2, main^2, v1^{commit},
+// main@{1}, main@{2026-05-01 12:00}, main@{u}. A revision that is
+// ambiguous, or of a form not supported, is an error, never another
+// commit.
 func (r *Repo) Resolve(rev string) (*Commit, error) {
-	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	h, err := r.resolveRev(rev)
+	if errors.Is(err, ErrTooLarge) {
+		var re *RevisionError
+		if !errors.As(err, &re) {
+			return nil, fmt.Errorf("revision %q: %w", rev, err)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.repo.CommitObject(h)
 	if errors.Is(err, ErrTooLarge) {
 		return nil, fmt.Errorf("revision %q: %w", rev, err)
 	}
-	if err != nil {
-		if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
-			return nil, fmt.Errorf("revision %q: the repository has no commits yet", rev)
-		}
-		if uerr := r.unresolved(rev); errors.Is(uerr, ErrTooLarge) {
-			return nil, uerr
-		}
-		return nil, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
-	}
-	c, err := r.repo.CommitObject(*h)
 	if err != nil {
 		return nil, fmt.Errorf("revision %q is not a commit: %w", rev, err)
 	}

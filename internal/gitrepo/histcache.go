@@ -31,8 +31,10 @@ import (
 //
 // It is verified before use: a checksum over the file, each commit's content
 // against its hash (SHA-1), and each commit's first parent against the
-// commit before it, down to a root commit. A file that fails is ignored and
-// rewritten. Deleting it is always safe.
+// commit before it, down to a root commit; then (verify) the changes,
+// replayed from the root, against the chain they form and the newest
+// commit's tree. A file that fails is reported, ignored and rewritten; one
+// that is not a regular file is not opened. Deleting it is always safe.
 //
 // Layout: the magic line, then one record per commit, oldest first, each
 // preceded by its length (uvarint), then the number of records and the
@@ -76,7 +78,7 @@ func (r *Repo) CacheDir() string { return r.cacheDir() }
 // (nil, nil); a file that fails verification, or is over limit, is (nil,
 // error).
 func loadHistoryCache(dir string, limit int64) (*historyCache, error) {
-	data, err := readFileOS(filepath.Join(dir, historyCacheFile), "cache", limit)
+	data, err := readCacheFile(filepath.Join(dir, historyCacheFile), limit)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -198,6 +200,28 @@ func (c *historyCache) record(i int, out []change) (*rawCommit, []change, error)
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err = c.changesAt(i, body, pos, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rc, out, nil
+}
+
+// recordChanges decodes the changes of record i, appending them to out.
+func (c *historyCache) recordChanges(i int, out []change) ([]change, error) {
+	body := c.data[c.starts[i]:c.ends[i]]
+	rawLen, k := binary.Uvarint(body[20:])
+	pos := 20 + k
+	if k <= 0 || rawLen > uint64(len(body)-pos) {
+		return nil, fmt.Errorf("commit %s: %w", c.hashes[i], errCacheRecord)
+	}
+	return c.changesAt(i, body, pos+int(rawLen), out)
+}
+
+// changesAt decodes the changes of record i, whose body is body, from pos.
+func (c *historyCache) changesAt(i int, body []byte, pos int, out []change) ([]change, error) {
+	h := c.hashes[i]
+	var err error
 	uv := func() uint64 {
 		if pos >= len(body) {
 			err = errCacheRecord
@@ -246,9 +270,98 @@ func (c *historyCache) record(i int, out []change) (*rawCommit, []change, error)
 		out = append(out, ch)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("commit %s: %w", h, err)
+		return nil, fmt.Errorf("commit %s: %w", h, err)
 	}
-	return rc, out, nil
+	return out, nil
+}
+
+// verify checks the cached changes against the objects they describe:
+// replayed from the root commit, every change must start from what the
+// changes before it left at its path (an addition where nothing is, a
+// deletion or modification of the blob and mode that are there), and
+// what they leave after the newest commit must be exactly the files of
+// that commit's tree, read from the repository. A forged change (another
+// blob, a dropped or invented change) breaks the chain or the end state,
+// whatever checksum the file carries.
+func (c *historyCache) verify(s *objectStore) error {
+	if c == nil || len(c.hashes) == 0 {
+		return nil
+	}
+	type side struct {
+		hash plumbing.Hash
+		mode uint32
+	}
+	state := map[string]side{}
+	var buf []change
+	for i := range c.hashes {
+		all, err := c.recordChanges(i, buf[:0])
+		if err != nil {
+			return err
+		}
+		buf = all
+		for _, ch := range all {
+			was, present := state[ch.path]
+			bad := func(why string) error {
+				return fmt.Errorf("commit %s: %s %s: %s", c.hashes[i], string(ch.status), ch.path, why)
+			}
+			switch ch.status {
+			case 'A':
+				if present {
+					return bad("added where a file already is")
+				}
+				state[ch.path] = side{ch.newHash, ch.newMode}
+			case 'D', 'M':
+				if !present || was != (side{ch.oldHash, ch.oldMode}) {
+					return bad("does not start from the file the commits before left")
+				}
+				if ch.status == 'D' {
+					delete(state, ch.path)
+				} else {
+					state[ch.path] = side{ch.newHash, ch.newMode}
+				}
+			default:
+				return bad("unknown status")
+			}
+		}
+	}
+	last := c.hashes[len(c.hashes)-1]
+	rc, _, err := c.record(len(c.hashes)-1, nil)
+	if err != nil {
+		return err
+	}
+	n := 0
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		t, err := s.tree(h)
+		if err != nil {
+			return err
+		}
+		for i := range t.len() {
+			e := t.entry(i)
+			p := e.name
+			if prefix != "" {
+				p = prefix + "/" + e.name
+			}
+			if e.isDir() {
+				if err := walk(e.hash, p); err != nil {
+					return err
+				}
+				continue
+			}
+			n++
+			if got, ok := state[p]; !ok || got != (side{e.hash, e.mode}) {
+				return fmt.Errorf("commit %s: %s is not what its tree holds", last, p)
+			}
+		}
+		return nil
+	}
+	if err := walk(rc.tree, ""); err != nil {
+		return err
+	}
+	if n != len(state) {
+		return fmt.Errorf("commit %s: the changes leave %d files, its tree holds %d", last, len(state), n)
+	}
+	return nil
 }
 
 // appendRecord encodes a commit and its whole-tree changes as a record,
@@ -331,9 +444,63 @@ func (r *Repo) WriteCacheFile(name string, data []byte) error {
 
 // ReadCacheFile reads a cache file (a path, as the folder CacheDir returns
 // joined with a name), refusing one over MaxCacheSize, from its size, with
-// a *TooLargeError before reading it.
+// a *TooLargeError before reading it, and anything but a regular file (a
+// FIFO, a device, a symbolic link, which is not followed).
 func ReadCacheFile(path string) ([]byte, error) {
-	return readFileOS(path, "cache", MaxCacheSize)
+	return readCacheFile(path, MaxCacheSize)
+}
+
+// readCacheFile reads a cache file that is a regular file of at most limit
+// bytes. Anything else in its place is refused before it is opened (a
+// FIFO would block the open, /dev/zero would never end): it is checked
+// with Lstat, opened without following a link and without blocking, and
+// checked again once open.
+func readCacheFile(path string, limit int64) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	notRegular := func(m os.FileMode) error {
+		what := "not a regular file"
+		switch {
+		case m&os.ModeSymlink != 0:
+			what = "a symbolic link"
+		case m&os.ModeNamedPipe != 0:
+			what = "a FIFO"
+		case m&os.ModeDevice != 0:
+			what = "a device"
+		case m.IsDir():
+			what = "a folder"
+		}
+		return fmt.Errorf("cache %s: %s, not a regular file; ignored (delete it)", path, what)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(info.Mode())
+	}
+	if info.Size() > limit {
+		return nil, &TooLargeError{Path: path, Kind: "cache", Size: info.Size(), Limit: limit}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(st.Mode())
+	}
+	if !os.SameFile(info, st) {
+		return nil, fmt.Errorf("cache %s: replaced while it was opened; ignored", path)
+	}
+	data, err := readAtMost(f, path, st.Size(), limit)
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		tl.Kind = "cache"
+	}
+	return data, err
 }
 
 // gitDir returns the repository's Git folder ("" when not on disk).

@@ -225,3 +225,85 @@ func firstDiff(got, want string) string {
 	}
 	return fmt.Sprintf("lengths differ: %d lines, want %d", len(g), len(w))
 }
+
+// A forged cache whose checksum was computed again is still caught: the
+// changes are checked against the chain they form and the newest
+// commit's tree, and a cache that fails is reported, ignored and written
+// again.
+func TestHistoryCacheForged(t *testing.T) {
+	dir := generatedRepo(t, 5, 40, false)
+	want := describe(collect(t, openRepo(t, dir), HistoryOptions{}))
+	if _, errs := cachedRun(t, dir, HistoryOptions{}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	good, err := loadHistoryCache(filepath.Dir(cacheFile(dir)), MaxCacheSize)
+	if err != nil || good == nil {
+		t.Fatalf("load: %v", err)
+	}
+	// forge re-encodes the cache with fn applied to each record's changes
+	// and a correct checksum.
+	forge := func(fn func(i int, chs []change) []change) {
+		t.Helper()
+		var fresh [][]byte
+		for i := len(good.hashes) - 1; i >= 0; i-- {
+			rc, chs, err := good.record(i, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh = append(fresh, appendRecord(nil, rc, fn(i, chs)))
+		}
+		if err := saveHistoryCache(filepath.Dir(cacheFile(dir)), nil, 0, fresh, MaxCacheSize); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mid := len(good.hashes) / 2
+	for mid < len(good.hashes) {
+		if _, chs, _ := good.record(mid, nil); len(chs) > 0 {
+			break
+		}
+		mid++
+	}
+	for name, fn := range map[string]func(i int, chs []change) []change{
+		"another blob": func(i int, chs []change) []change {
+			if i == mid && chs[0].status != 'D' {
+				chs[0].newHash[0] ^= 1
+			} else if i == mid {
+				chs[0].oldHash[0] ^= 1
+			}
+			return chs
+		},
+		"a dropped change": func(i int, chs []change) []change {
+			if i == mid {
+				return chs[1:]
+			}
+			return chs
+		},
+		"an invented file": func(i int, chs []change) []change {
+			if i == mid {
+				chs = append(chs, change{status: 'A', path: "invented.cue", oldPath: "invented.cue", newHash: chs[0].newHash, newMode: 0o100644})
+			}
+			return chs
+		},
+		"the same change moved": func(i int, chs []change) []change {
+			if i == mid {
+				chs[0].path, chs[0].oldPath = chs[0].path+"x", chs[0].path+"x"
+			}
+			return chs
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			forge(fn)
+			got, errs := cachedRun(t, dir, HistoryOptions{})
+			if got != want {
+				t.Fatalf("a forged cache changed the walk:\n%s", firstDiff(got, want))
+			}
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), "history cache") {
+				t.Fatalf("cache errors = %v, want one naming the history cache", errs)
+			}
+			again, errs := cachedRun(t, dir, HistoryOptions{})
+			if again != want || len(errs) > 0 {
+				t.Fatalf("the cache was not written again: errors %v", errs)
+			}
+		})
+	}
+}

@@ -451,6 +451,11 @@ func (w *historyWalk) reportWhole(c *rawCommit, all []change) error {
 // to it when the walk connected to the cache or to a root commit.
 func (w *historyWalk) firstParentCached(start plumbing.Hash, dir string) error {
 	cache, err := loadHistoryCache(dir, w.store.limits.Cache)
+	if err == nil && cache != nil {
+		if verr := cache.verify(w.store); verr != nil {
+			err = fmt.Errorf("history cache %s/%s: %w", dir, historyCacheFile, verr)
+		}
+	}
 	if err != nil {
 		w.cacheError(err)
 		cache = nil
@@ -730,20 +735,19 @@ func (r *Repo) resolveHash(rev string) (plumbing.Hash, error) {
 			return ref.Hash(), nil
 		}
 	}
-	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	// Everything else is read as git reads it (revision.go).
+	h, err := r.resolveRev(rev)
 	if err == nil {
-		return *h, nil
+		return h, nil
 	}
-	if errors.Is(err, ErrTooLarge) {
+	var re *RevisionError
+	if errors.Is(err, ErrTooLarge) && !errors.As(err, &re) {
 		return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, err)
 	}
-	if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) {
+	if _, herr := r.repo.Head(); errors.Is(herr, plumbing.ErrReferenceNotFound) && errors.As(err, &re) {
 		return plumbing.ZeroHash, fmt.Errorf("revision %q: the repository at %s has no commits yet", rev, r.root)
 	}
-	if err := r.unresolved(rev); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return plumbing.ZeroHash, fmt.Errorf("revision %q does not exist in %s", rev, r.root)
+	return plumbing.ZeroHash, err
 }
 
 // Blob returns a blob's content by hash, refusing one over the
