@@ -40,18 +40,24 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 	}
 	wg.Wait()
 	kinds := map[string][][2]*ast.Term{}
-	sms := ast.ObjectTerm()
+	sms, haveSMS := ast.ObjectTerm(), false
 	for i, r := range valid {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("%s: %w", r.File, errs[i])
 		}
 		if r.Kind == records.SMSKind.Name {
-			sms = terms[i]
+			sms, haveSMS = terms[i], true
 			continue
 		}
 		kinds[r.Kind] = append(kinds[r.Kind], [2]*ast.Term{ast.StringTerm(r.ID), terms[i]})
 	}
-	recs := make([][2]*ast.Term, 0, len(records.Kinds))
+	recs := make([][2]*ast.Term, 0, len(records.Kinds)+1)
+	// The judged sms.cue, as a record (input.sms is the trusted one).
+	if haveSMS {
+		recs = append(recs, [2]*ast.Term{ast.StringTerm(records.SMSKind.Name), ast.ObjectTerm(ast.Item(ast.StringTerm("sms"), sms))})
+	} else {
+		recs = append(recs, [2]*ast.Term{ast.StringTerm(records.SMSKind.Name), ast.ObjectTerm()})
+	}
 	for _, k := range records.Kinds {
 		recs = append(recs, [2]*ast.Term{ast.StringTerm(k.Name), ast.ObjectTerm(kinds[k.Name]...)})
 	}
@@ -65,6 +71,11 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		return ast.ObjectTerm(items...)
 	}
 	trusted := trustedKindsTerm(kinds)
+	todoData, _ := json.Marshal(todoIndex(repo)) // plain strings: cannot fail
+	todo, err := jsonTerm(todoData)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Trusted != nil && opts.Trusted != repo {
 		sms = ast.ObjectTerm()
 		tkinds := map[string][][2]*ast.Term{}
@@ -99,6 +110,7 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		ast.Item(ast.StringTerm("sms"), sms),
 		ast.Item(ast.StringTerm("records"), ast.ObjectTerm(recs...)),
 		ast.Item(ast.StringTerm("trusted"), trusted),
+		ast.Item(ast.StringTerm("todo"), todo),
 		ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
 	}
 	m, err := jsonTerm(measurements(repo, opts.Now))

@@ -37,6 +37,9 @@ type Repo struct {
 	// PolicyTimeout bounds each evaluation of the policies (0: the policy
 	// package's default).
 	PolicyTimeout time.Duration
+	// CompileEarly starts compiling a snapshot's policies while its
+	// records load, for a command that will judge it.
+	CompileEarly bool
 
 	gitErr    error
 	mu        sync.Mutex
@@ -184,6 +187,10 @@ func (r *Repo) load(ctx context.Context, key string, c *gitrepo.Commit, fsys fs.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	s := &Snapshot{repo: r, Commit: c, FS: fsys}
+	if r.CompileEarly {
+		go s.Engine(ctx) //nolint:errcheck // kept by the once, read when judged
+	}
 	recs, err := records.Load(fsys, records.Options{Workers: r.Workers, ConcurrentReads: concurrent})
 	if err != nil {
 		if c != nil && !errors.Is(err, records.ErrNotSMS) {
@@ -191,7 +198,7 @@ func (r *Repo) load(ctx context.Context, key string, c *gitrepo.Commit, fsys fs.
 		}
 		return nil, err
 	}
-	s := &Snapshot{repo: r, Commit: c, FS: fsys, Records: recs}
+	s.Records = recs
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if prev := r.snapshots[key]; prev != nil {

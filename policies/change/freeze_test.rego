@@ -64,3 +64,28 @@ test_fires_in_service_freeze_for_shared_service if {
 	some f in d
 	contains(f.msg, "Web peak")
 }
+
+# A time zone moves a planned time across midnight: the day filter must
+# not drop a change whose local date is after the freeze's last UTC day.
+test_fires_across_midnight_in_another_zone if {
+	doc := {
+		"sms": {"freeze_windows": [{"name": "F", "start": "2026-12-20T00:00:00Z", "end": "2026-12-24T23:00:00Z"}]},
+		"records": {"change": {"C": {
+			"type": "normal", "status": "approved", "services": ["web"],
+			"planned": {"start": "2026-12-25T09:30:00+11:00", "end": "2026-12-25T11:00:00+11:00"},
+		}}},
+	}
+	ds := freeze.deny with input as doc
+	{f.id | some f in ds} == {"C"}
+}
+
+test_silent_the_day_after_a_freeze if {
+	doc := {
+		"sms": {"freeze_windows": [{"name": "F", "start": "2026-12-20T00:00:00Z", "end": "2026-12-24T23:00:00Z"}]},
+		"records": {"change": {"C": {
+			"type": "normal", "status": "approved", "services": ["web"],
+			"planned": {"start": "2026-12-26T09:30:00Z", "end": "2026-12-26T11:00:00Z"},
+		}}},
+	}
+	count(freeze.deny) == 0 with input as doc
+}

@@ -28,3 +28,26 @@ test_fires_on_template_text if {
 		["sms", "scope.locations[1]"],
 	}
 }
+
+# smsctl's input.todo lists the records holding TODO: only they are read.
+test_reads_only_the_records_input_todo_lists if {
+	doc := {
+		"records": {"change": {
+			"CHG-2026-0001": {"title": "TODO: say what changes"},
+			"CHG-2026-0002": {"title": "TODO: say what changes"},
+		}},
+		"todo": {"change": {"CHG-2026-0002": true}},
+	}
+	ds := placeholder.deny with input as doc
+	{f.id | some f in ds} == {"CHG-2026-0002"}
+}
+
+test_judges_the_judged_sms_not_the_trusted_one if {
+	doc := {
+		"sms": {"policy": {"statement": "We keep our promises."}},
+		"records": {"sms": {"sms": {"policy": {"statement": "TODO: write the policy"}}}},
+		"todo": {"sms": {"sms": true}},
+	}
+	ds := placeholder.deny with input as doc
+	{f.field | some f in ds} == {"policy.statement"}
+}
