@@ -108,7 +108,7 @@ func TestPackOpensInChromium(t *testing.T) {
 	// The clause table, as rendered: a row per clause with its status.
 	for _, want := range []string{
 		`<table id="clauses">`,
-		`<tr id="clause-4.3, 4.4"><td><a href="#records">4.3, 4.4</a></td><td>Scope of the SMS</td><td class="met">met</td>`,
+		`<tr id="clause-4.3-4.4"><td><a href="#records">4.3, 4.4</a></td><td>Scope of the SMS</td><td class="met">met</td>`,
 		`<tr id="clause-8.5.1"><td><a href="#changes">8.5.1</a></td><td>Change management</td><td class="met">met</td>`,
 		`<tr id="clause-10.2">`,
 	} {

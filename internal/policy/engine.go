@@ -495,6 +495,10 @@ func (e *Engine) evalRules(ctx context.Context, input ast.Value, queries []ruleQ
 	// state is 0 before a rule starts, 1 while it runs, 2 when it is done;
 	// a rule's result and error are written before its state becomes 2.
 	state := make([]atomic.Int32, n)
+	// late marks a rule that finished only after the time limit ran out
+	// (a built-in call it was in could not be interrupted): over the
+	// limit is over the limit, whatever it returned.
+	late := make([]atomic.Bool, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
@@ -508,6 +512,7 @@ func (e *Engine) evalRules(ctx context.Context, input ast.Value, queries []ruleQ
 				}
 				state[i].Store(1)
 				results[i], errs[i] = queries[i].eval(ectx, input)
+				late[i].Store(ectx.Err() != nil)
 				state[i].Store(2)
 			}
 		}()
@@ -532,7 +537,7 @@ func (e *Engine) evalRules(ctx context.Context, input ast.Value, queries []ruleQ
 		// one that ran longest.
 		for i := range n {
 			s := state[i].Load()
-			if s != 2 || topdown.IsCancel(errs[i]) {
+			if s != 2 || late[i].Load() || topdown.IsCancel(errs[i]) {
 				return nil, &TimeoutError{Rule: queries[i].id, File: queries[i].file, Limit: limit}
 			}
 		}
