@@ -104,6 +104,7 @@ type Review struct {
 //	{"now": RFC 3339, "today": YYYY-MM-DD, "sms": {...},
 //	 "records": {"sms": {"sms": {...}}, "<kind>": {"<id>": {...}}, ...},
 //	 "todo": {"<kind>": {"<id>": true}},
+//	 "change_types": {"<type>": ["<change id>", ...]},
 //	 "trusted": {"person": {...}, "role": {...}},
 //	 "rules": {"<rule id>": {"title", "clause", "severity"}},
 //	 "measurements": {"sla": {"<agreement id>": [{"period", ...}]}},
@@ -143,6 +144,9 @@ func (e *Engine) Document(repo *records.Repository, opts Options) []byte {
 	b.WriteString(`},"todo":`)
 	todo, _ := json.Marshal(todoIndex(repo)) // plain strings: cannot fail
 	b.Write(todo)
+	b.WriteString(`,"change_types":`)
+	types, _ := json.Marshal(changeTypes(repo)) // plain strings: cannot fail
+	b.Write(types)
 	b.WriteString(`,"trusted":{`)
 	writeKinds(&b, trusted, trustedKinds)
 	b.WriteString(`},"rules":{`)
@@ -209,6 +213,24 @@ func todoIndex(repo *records.Repository) map[string]map[string]bool {
 				out[r.Kind] = map[string]bool{}
 			}
 			out[r.Kind][r.ID] = true
+		}
+	}
+	return out
+}
+
+// changeTypes lists the valid change records' IDs by their type
+// (input.change_types), in the records' order.
+func changeTypes(repo *records.Repository) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range repo.Records {
+		if r.Kind != "change" || !r.Valid || r.Data == nil {
+			continue
+		}
+		var c struct {
+			Type *string `json:"type"`
+		}
+		if json.Unmarshal(r.Data, &c) == nil && c.Type != nil {
+			out[*c.Type] = append(out[*c.Type], r.ID)
 		}
 	}
 	return out

@@ -71,6 +71,20 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		return ast.ObjectTerm(items...)
 	}
 	trusted := trustedKindsTerm(kinds)
+	// input.change_types: the change IDs by type, so the rules about one
+	// type of change read only those.
+	byType := map[string][]*ast.Term{}
+	for _, kv := range kinds["change"] {
+		if obj, ok := kv[1].Value.(ast.Object); ok {
+			if t, ok := obj.Get(ast.StringTerm("type")).Value.(ast.String); ok {
+				byType[string(t)] = append(byType[string(t)], kv[0])
+			}
+		}
+	}
+	types := make([][2]*ast.Term, 0, len(byType))
+	for t, ids := range byType {
+		types = append(types, [2]*ast.Term{ast.StringTerm(t), ast.ArrayTerm(ids...)})
+	}
 	todoData, _ := json.Marshal(todoIndex(repo)) // plain strings: cannot fail
 	todo, err := jsonTerm(todoData)
 	if err != nil {
@@ -111,6 +125,7 @@ func (e *Engine) input(repo *records.Repository, opts Options) (ast.Value, error
 		ast.Item(ast.StringTerm("records"), ast.ObjectTerm(recs...)),
 		ast.Item(ast.StringTerm("trusted"), trusted),
 		ast.Item(ast.StringTerm("todo"), todo),
+		ast.Item(ast.StringTerm("change_types"), ast.ObjectTerm(types...)),
 		ast.Item(ast.StringTerm("rules"), ast.ObjectTerm(rules...)),
 	}
 	m, err := jsonTerm(measurements(repo, opts.Now))

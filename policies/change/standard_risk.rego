@@ -13,9 +13,11 @@
 #   remediation: Raise the change as a normal change, to be assessed and approved, or correct the risk assessment if it is in truth low.
 package smsctl.rules.change.standard_risk
 
+import data.smsctl.lib
+
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "risk"} if {
-	some id, c in input.records.change
-	c.type == "standard"
+	some id in lib.change_ids("standard")
+	c := input.records.change[id]
 	not c.status in {"rejected", "cancelled", "withdrawn"}
 	c.risk != "low"
 	msg := sprintf("standard change %s is assessed as %s risk; only low-risk changes may be standard changes", [id, c.risk])

@@ -29,3 +29,17 @@ test_fires_on_medium_risk_standard_change if {
 		"msg": "standard change CHG-2026-0001 is assessed as medium risk; only low-risk changes may be standard changes",
 	}}
 }
+
+# smsctl indexes the changes by type (input.change_types): the rule reads
+# the standard changes it lists.
+test_reads_the_standard_changes_the_index_lists if {
+	doc := {
+		"records": {"change": {
+			"CHG-2026-0001": {"type": "standard", "status": "approved", "risk": "high"},
+			"CHG-2026-0002": {"type": "standard", "status": "approved", "risk": "high"},
+		}},
+		"change_types": {"standard": ["CHG-2026-0002"]},
+	}
+	ds := standard_risk.deny with input as doc
+	{f.id | some f in ds} == {"CHG-2026-0002"}
+}

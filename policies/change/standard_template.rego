@@ -14,16 +14,18 @@
 #     change.
 package smsctl.rules.change.standard_template
 
+import data.smsctl.lib
+
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "template"} if {
-	some id, c in input.records.change
-	c.type == "standard"
+	some id in lib.change_ids("standard")
+	c := input.records.change[id]
 	not c.template
 	msg := sprintf("standard change %s names no standard-change template", [id])
 }
 
 deny contains {"kind": "change", "id": id, "msg": msg, "field": "template"} if {
-	some id, c in input.records.change
-	c.type == "standard"
+	some id in lib.change_ids("standard")
+	c := input.records.change[id]
 	not input.sms.standard_changes[c.template]
 	msg := sprintf(
 		"standard change %s names template %s, which is not an approved standard change in sms.cue",
