@@ -43,6 +43,17 @@ type Env struct {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// Some work (a history walk) does not look at the context: after
+		// a grace period the process ends anyway, and a second signal
+		// ends it at once. Files are written through a temporary file and
+		// a rename, so none is left half-written.
+		<-ctx.Done()
+		stop()
+		time.Sleep(interruptGrace)
+		fmt.Fprintln(os.Stderr, "smsctl: interrupted")
+		os.Exit(ExitError)
+	}()
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "smsctl: %v\n", err)
@@ -61,6 +72,9 @@ func Main() int {
 	}
 	return RunContext(ctx, &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: now, Getenv: os.Getenv, Dir: wd}, os.Args[1:])
 }
+
+// interruptGrace is how long an interrupted command has to stop by itself.
+const interruptGrace = 3 * time.Second
 
 // Run runs smsctl with args and returns the exit code; every error is
 // printed exactly once, to Stderr.
