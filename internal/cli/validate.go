@@ -224,7 +224,9 @@ func judgeValidation(ctx context.Context, opts *validateOptions, repo *sms.Repo,
 	if err != nil {
 		return nil, err
 	}
-	c := gatepkg.Case{Head: head, Now: now}
+	// With --base, the pull request answers for what it introduces: the
+	// base's own findings are listed apart and do not fail the gate.
+	c := gatepkg.Case{Head: head, Now: now, SplitBase: opts.base != ""}
 	if opts.policiesFrom != "" {
 		if c.Trusted, err = openSnapshot(ctx, repo, opts.policiesFrom, "--policies-from"); err != nil {
 			return nil, err
@@ -250,6 +252,7 @@ func judgeValidation(ctx context.Context, opts *validateOptions, repo *sms.Repo,
 			verdict.PullRequest.Number, strings.Join(verdict.UnknownLogins, ", "))
 	}
 	v.Findings = verdict.Findings
+	v.BaseSplit = c.SplitBase
 	v.Waived = verdict.Waived
 	v.PolicyDigest = verdict.Engine.Digest
 	v.Rules = ruleDocs(verdict.Engine)

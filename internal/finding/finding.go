@@ -37,6 +37,10 @@ type Finding struct {
 	// Path is the field path inside the record, e.g. "approvals[0].by".
 	Path    string `json:"path,omitempty"`
 	Message string `json:"message"`
+	// Preexisting marks, in a judgement against a base (validate --base),
+	// a finding the base already had: listed, but the change under
+	// judgement did not cause it, so it does not fail the gate.
+	Preexisting bool `json:"preexisting,omitempty"`
 }
 
 // Location is "file:line:column", shortened when parts are unknown.
@@ -67,9 +71,35 @@ func Sort(fs []Finding) {
 	})
 }
 
-// Count returns the number of errors and warnings.
+// Key identifies a finding across two judgements of the same repository
+// (a base and a head): its rule, record (or file), field and message, not
+// its line, which an unrelated edit moves.
+func (f Finding) Key() string {
+	where := f.Record
+	if where == "" {
+		where = f.File
+	}
+	return f.Rule + "\x00" + where + "\x00" + f.Path + "\x00" + f.Message
+}
+
+// CountPreexisting counts the findings a base already had.
+func CountPreexisting(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Preexisting {
+			n++
+		}
+	}
+	return n
+}
+
+// Count returns the number of errors and warnings, leaving out those a
+// base already had (Preexisting): what fails the gate.
 func Count(fs []Finding) (errors, warnings int) {
 	for _, f := range fs {
+		if f.Preexisting {
+			continue
+		}
 		if f.Severity == Error {
 			errors++
 		} else {

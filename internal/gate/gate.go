@@ -47,6 +47,10 @@ type Case struct {
 	// Rules, when not nil, limits the judgement to these rules, for a
 	// caller that keeps only their findings.
 	Rules []string
+	// SplitBase judges Base too, with the same trusted revision and day,
+	// and marks the head's findings the base already had as Preexisting:
+	// a pull request fails only for what it introduces or worsens.
+	SplitBase bool
 }
 
 // Verdict is the judgement.
@@ -107,6 +111,21 @@ func Judge(ctx context.Context, c Case) (*Verdict, error) {
 	v.Findings = append(slices.Clone(c.Head.Records.Findings), out.Findings...)
 	finding.Sort(v.Findings)
 	v.Waived = out.Waived
+	if c.SplitBase && c.Base != nil {
+		// The base judged alone: no transitions (what it changed from is
+		// not under judgement), no pull request.
+		before, err := Judge(ctx, Case{Head: c.Base, Trusted: trusted, Now: c.Now, Rules: c.Rules})
+		if err != nil {
+			return nil, fmt.Errorf("judge the base %s: %w", c.Base.Label(), err)
+		}
+		had := map[string]bool{}
+		for _, f := range before.Findings {
+			had[f.Key()] = true
+		}
+		for i := range v.Findings {
+			v.Findings[i].Preexisting = had[v.Findings[i].Key()]
+		}
+	}
 	return v, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -288,5 +289,48 @@ roles: engineer: {
 	}
 	if !warned {
 		t.Errorf("no transition.controlled_unjudged warning on role/engineer: %v", v.Findings)
+	}
+}
+
+func TestSplitBaseMarksWhatTheBaseHad(t *testing.T) {
+	ctx := context.Background()
+	unapproved := `package sms
+
+changes: "CHG-2026-0001": {
+	title:     "Do a thing"
+	type:      "normal"
+	status:    "approved"
+	requester: "ada"
+	raised:    "2026-11-19T15:40:00Z"
+	reason:    "Because."
+	risk:      "low"
+	impact:    "low"
+	urgency:   "low"
+	services: ["web"]
+	backout_plan: description: "Undo it."
+}
+`
+	second := strings.ReplaceAll(strings.ReplaceAll(unapproved, "CHG-2026-0001", "CHG-2026-0002"), "Do a thing", "Do another thing")
+	base := snapshot(t, "", map[string]string{"changes/2026/CHG-2026-0001.cue": unapproved})
+	head := snapshot(t, "", map[string]string{"changes/2026/CHG-2026-0001.cue": unapproved, "changes/2026/CHG-2026-0002.cue": second})
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	v, err := Judge(ctx, Case{Head: head, Base: base, Trusted: base, Now: now, SplitBase: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]bool{}
+	for _, f := range v.Findings {
+		if f.Rule == "change.approval" {
+			state[f.Record] = f.Preexisting
+		}
+	}
+	if pre, ok := state["change/CHG-2026-0001"]; !ok || !pre {
+		t.Errorf("the base's unapproved change: found %v, preexisting %v; want a preexisting finding", ok, pre)
+	}
+	if pre, ok := state["change/CHG-2026-0002"]; !ok || pre {
+		t.Errorf("the head's new unapproved change: found %v, preexisting %v; want a new finding", ok, pre)
+	}
+	if errs, _ := finding.Count(v.Findings); errs != 1 {
+		t.Errorf("errors that fail the gate: %d, want 1 (the new change's)", errs)
 	}
 }

@@ -41,7 +41,9 @@ func repoPath(v *Validation, file string) string {
 // smsctl validate). The summary line follows, as plain output.
 func writeGitHub(w io.Writer, v *Validation) error {
 	bw := bufio.NewWriter(w)
-	es := entries(v)
+	// Annotations are for what the pull request introduced: a finding the
+	// base already had is counted in the summary, not annotated.
+	es := slices.DeleteFunc(entries(v), func(e entry) bool { return e.Preexisting })
 	rank := func(e entry) int {
 		switch {
 		case e.waived():

@@ -110,6 +110,10 @@ func writeJUnit(w io.Writer, v *Validation) error {
 			msg = e.Path + ": " + msg
 		}
 		switch {
+		case e.Preexisting:
+			tc.Skipped = &junitOutcome{Message: string(e.Severity) + " already at the base: " + msg, Type: "preexisting"}
+			tc.SystemOut = text
+			suite.Skipped++
 		case e.waived():
 			tc.Skipped = &junitOutcome{Message: fmt.Sprintf("waived by %s until %s", e.Waiver, e.Expires), Type: "waived"}
 			tc.SystemOut = text

@@ -111,7 +111,7 @@ func writeMarkdownBudget(w io.Writer, v *Validation, budget, maxRows int) error 
 	waivedRows := make([]string, len(waived))
 	for i, e := range waived {
 		waivedRows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s until %s |\n",
-			mdCell(string(e.Severity)), mdLocation(v, e), mdCode(mdCut(e.Record, markdownShortCellMax)), mdRule(e), mdMessage(e),
+			mdCell(string(e.Severity)+atBase(e.Finding)), mdLocation(v, e), mdCode(mdCut(e.Record, markdownShortCellMax)), mdRule(e), mdMessage(e),
 			mdCode(mdCut(e.Waiver, markdownShortCellMax)), mdCell(mdCut(e.Expires, markdownShortCellMax)))
 	}
 

@@ -55,6 +55,9 @@ type Validation struct {
 	// suppression (--sarif-waived). By default they are left out, since
 	// GitHub code scanning opens an alert for a suppressed result too.
 	SARIFWaived bool `json:"-"`
+	// BaseSplit says the findings were judged against a base, those it
+	// already had marked Preexisting (sarif's baselineState).
+	BaseSplit bool `json:"-"`
 }
 
 // RuleDoc is a policy rule's documentation, from its METADATA annotation.
@@ -209,7 +212,15 @@ func detail(e entry) string {
 	if e.Path != "" {
 		field = e.Path + ": "
 	}
-	return fmt.Sprintf("%s: %s%s%s [%s]", e.severity(), field, e.message(), recordSuffix(e.Record), e.Rule)
+	return fmt.Sprintf("%s%s: %s%s%s [%s]", e.severity(), atBase(e.Finding), field, e.message(), recordSuffix(e.Record), e.Rule)
+}
+
+// atBase marks a finding the base already had: listed, not failing.
+func atBase(f finding.Finding) string {
+	if f.Preexisting {
+		return " (already at the base)"
+	}
+	return ""
 }
 
 // recordSuffix is " (kind/ID)", or empty when there is no record.
@@ -243,6 +254,9 @@ func summary(v *Validation) string {
 	}
 	if len(v.Waived) > 0 {
 		s += fmt.Sprintf(", %d waived", len(v.Waived))
+	}
+	if n := finding.CountPreexisting(v.Findings); n > 0 {
+		s += fmt.Sprintf("; %d more already at the base (not failing)", n)
 	}
 	return fmt.Sprintf("%s in %s%s: %s", plural(v.Records, "record"), plural(v.Files, "file"), where, s)
 }

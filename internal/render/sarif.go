@@ -96,7 +96,10 @@ type sarifResult struct {
 	Locations           []sarifLocation    `json:"locations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
-	Properties          map[string]string  `json:"properties,omitempty"`
+	// BaselineState is "unchanged" for a finding the base already had,
+	// "new" for the others, when the run was judged against a base.
+	BaselineState string            `json:"baselineState,omitempty"`
+	Properties    map[string]string `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -324,6 +327,12 @@ func writeSARIF(w io.Writer, v *Validation) error {
 		key := fingerprint(e.Finding)
 		seen[key]++
 		r.PartialFingerprints = map[string]string{sarifFingerprintKey: fmt.Sprintf("%s:%d", key, seen[key])}
+		if v.BaseSplit {
+			r.BaselineState = "new"
+			if e.Preexisting {
+				r.BaselineState = "unchanged"
+			}
+		}
 		if e.waived() {
 			r.Level = "note"
 			r.Suppressions = []sarifSuppression{{
