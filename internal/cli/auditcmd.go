@@ -143,10 +143,7 @@ func writeVersion(env *Env, output string, v *audit.Version) error {
 // times a second, when stderr is a terminal; nil otherwise.
 func progress(env *Env, what string) func(int) {
 	f, ok := env.Stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+	if !ok || !isTerminal(env, f) {
 		return nil
 	}
 	var last time.Time

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/smsctl/smsctl/internal/finding"
 	gatepkg "github.com/smsctl/smsctl/internal/gate"
@@ -114,6 +116,9 @@ a policy that does not compile, ...).`,
 			// From a subfolder of the SMS, the SMS is judged, as from its
 			// root.
 			opts.absDir = sms.FindRoot(opts.absDir)
+			if opts.workers < 0 {
+				return usageErrorf("--workers %d: give 0 (one per CPU) or more", opts.workers)
+			}
 			if opts.pr == "" && (opts.comment || opts.checkRun) {
 				return usageErrorf("--comment and --check-run report on a pull request: give --pr")
 			}
@@ -269,17 +274,22 @@ func ruleDocs(e *policy.Engine) map[string]render.RuleDoc {
 }
 
 // colorTerminal reports whether text for env.Stdout may be in colour: it is
-// a terminal and NO_COLOR (https://no-color.org) is not set.
+// a terminal (not merely a character device such as /dev/null), NO_COLOR
+// (https://no-color.org) is not set and TERM is not dumb.
 func colorTerminal(env *Env) bool {
-	if env.Getenv != nil && env.Getenv("NO_COLOR") != "" {
+	if env.getenv("NO_COLOR") != "" {
 		return false
 	}
-	f, ok := env.Stdout.(*os.File)
-	if !ok {
+	return isTerminal(env, env.Stdout)
+}
+
+// isTerminal reports whether w is a terminal that takes escape sequences.
+func isTerminal(env *Env, w io.Writer) bool {
+	if env.getenv("TERM") == "dumb" {
 		return false
 	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeStepSummary appends the whole verdict, as markdown, to the job
