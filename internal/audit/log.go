@@ -7,10 +7,10 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/records"
 )
@@ -277,7 +277,7 @@ func semanticDiff(blobs *gitrepo.BlobReader, fc gitrepo.FileChange) (diffResult,
 
 // selection decides which paths and records a trail shows.
 type selection struct {
-	glob *regexp.Regexp
+	glob func(string) bool
 	all  bool // --paths '**': every path, without running the glob
 	kind string
 	id   string
@@ -328,7 +328,7 @@ func (s *selection) path(p string) bool {
 		return true
 	}
 	if s.glob != nil {
-		return s.glob.MatchString(p)
+		return s.glob(p)
 	}
 	k, id, ok := records.ParsePath(p)
 	if !ok {
@@ -345,35 +345,15 @@ func (s *selection) record(kind, id, path, oldPath string) bool {
 	return (s.kind == "" || s.kind == kind) && (s.id == "" || s.id == id)
 }
 
-// Glob compiles a path glob: * and ? stay within a folder, ** crosses
-// folders, {a,b} is not supported.
-func Glob(g string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(g); i++ {
-		switch c := g[i]; c {
-		case '*':
-			if i+1 < len(g) && g[i+1] == '*' {
-				i++
-				if i+1 < len(g) && g[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
+// Glob compiles a path glob (doublestar's syntax: * and ? stay within a
+// folder, ** crosses folders, [abc] and {a,b} as in a shell) into a
+// matcher of slash-separated paths; any UTF-8 is matched as itself.
+func Glob(g string) (func(string) bool, error) {
+	if !doublestar.ValidatePattern(g) {
+		return nil, fmt.Errorf("path glob %q is not a valid pattern", g)
 	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, fmt.Errorf("path glob %q: %w", g, err)
-	}
-	return re, nil
+	return func(p string) bool {
+		ok, _ := doublestar.Match(g, p) // the pattern is valid
+		return ok
+	}, nil
 }

@@ -16,14 +16,24 @@ func TestGlob(t *testing.T) {
 		{"services/web.cue", "services/web.cue", true},
 		{"services/web.cue", "services/webxcue", false},
 		{"a+b/*", "a+b/c", true},
+		{"docs/café/*", "docs/café/résumé.md", true},
+		{"docs/caf?/*", "docs/café/x.md", true},
+		{"docs/café/*", "docs/cafe/x.md", false},
+		{"{services,cis}/*.cue", "cis/web.cue", true},
 	} {
-		re, err := Glob(tt.glob)
+		match, err := Glob(tt.glob)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := re.MatchString(tt.path); got != tt.want {
+		if got := match(tt.path); got != tt.want {
 			t.Errorf("%q on %q = %v, want %v", tt.glob, tt.path, got, tt.want)
 		}
+	}
+}
+
+func TestGlobRefusesABadPattern(t *testing.T) {
+	if _, err := Glob("changes/[2026"); err == nil {
+		t.Error("an unclosed [ is accepted")
 	}
 }
 

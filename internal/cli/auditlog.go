@@ -80,7 +80,7 @@ approvals, reviewers' roles and the gate's verdict; fetch the notes with
 git fetch origin refs/notes/smsctl:refs/notes/smsctl.
 
 Select with an ID (CHG-2026-0007, or kind/ID when an ID is used by several
-kinds), --kind, or --paths with a glob (** crosses folders; it admits files
+kinds), --kind, or --paths with a glob (** crosses folders, {a,b} and [abc] as in a shell; it admits files
 that are not records too). Default: every record.
 
 What a run computes is kept in .git/smsctl/ (the first-parent line's
