@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/smsctl/smsctl/internal/gitrepo"
 	"github.com/smsctl/smsctl/internal/records"
 	"github.com/smsctl/smsctl/internal/scaffold"
 )
@@ -87,7 +89,11 @@ func newRun(opts *newOptions) error {
 		if year == 0 {
 			year = now.Year()
 		}
-		id = records.NextID(repo, kind, year)
+		taken, err := takenIDs(opts.dir, kind)
+		if err != nil {
+			return err
+		}
+		id = records.NextID(repo, kind, year, taken...)
 	}
 	if r := repo.Lookup(kind.Name, id); r != nil {
 		return fmt.Errorf("%s %s already exists in %s", kind.Name, id, r.File)
@@ -113,4 +119,42 @@ func newRun(opts *newOptions) error {
 	}
 	fmt.Fprintln(opts.env.Stdout, path)
 	return nil
+}
+
+// takenIDs lists the IDs of a kind that any branch (local or
+// remote-tracking) holds or any of their histories ever held, so that two
+// branches do not take the same new ID and a deleted record's ID is not
+// handed out again. Outside Git there are none.
+func takenIDs(dir string, kind records.Kind) ([]string, error) {
+	repo, err := gitrepo.Open(dir)
+	if errors.Is(err, gitrepo.ErrNoRepository) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sub, err := repo.RelPath(dir)
+	if err != nil {
+		return nil, err
+	}
+	if repo.Shallow() {
+		return nil, fmt.Errorf("this is a shallow clone, so the IDs its history used cannot be known and a new ID could repeat one; %s", gitrepo.ShallowFix)
+	}
+	tips, err := repo.BranchTips()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range tips {
+		ever, err := repo.PathsEver(c, sub)
+		if err != nil {
+			return nil, fmt.Errorf("read the history of %s: %w", c.Hash[:12], err)
+		}
+		for p := range ever {
+			if k, id, ok := records.ParsePath(p); ok && k.Name == kind.Name {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
 }

@@ -567,16 +567,23 @@ func checkDuplicates(recs []*Record) []finding.Finding {
 }
 
 // NextID returns the next free ID of a numbered kind: one more than the
-// highest number in use (in that year, for yearly kinds).
-func NextID(repo *Repository, k Kind, year int) string {
+// highest number in use (in that year, for yearly kinds), among the
+// records and the IDs in taken (those other branches hold, or the history
+// once held: an ID is never handed out twice).
+func NextID(repo *Repository, k Kind, year int, taken ...string) string {
 	highest := 0
-	for _, r := range repo.Records {
-		if r.Kind != k.Name {
-			continue
-		}
-		if y, n, ok := k.Sequence(r.ID); ok && (!k.Yearly || y == year) && n > highest {
+	consider := func(id string) {
+		if y, n, ok := k.Sequence(id); ok && (!k.Yearly || y == year) && n > highest {
 			highest = n
 		}
+	}
+	for _, r := range repo.Records {
+		if r.Kind == k.Name {
+			consider(r.ID)
+		}
+	}
+	for _, id := range taken {
+		consider(id)
 	}
 	return k.FormatID(year, highest+1)
 }
