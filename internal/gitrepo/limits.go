@@ -163,14 +163,7 @@ func ReadFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.Mode().IsRegular() && info.Size() > limit {
-		return nil, &TooLargeError{Path: name, Kind: "file", Size: info.Size(), Limit: limit}
-	}
-	return readAtMost(f, name, info.Size(), limit)
+	return readOpened(f, name, "file", limit)
 }
 
 // readFileOS is ReadFile for a path of the operating system.
@@ -180,6 +173,13 @@ func readFileOS(name, kind string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpened(f, name, kind, limit)
+}
+
+// readOpened reads an open file whole, refusing it from its size before
+// reading when it is a regular file over limit, and while reading
+// otherwise; a refusal names the file as kind.
+func readOpened(f fs.File, name, kind string, limit int64) ([]byte, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, err
