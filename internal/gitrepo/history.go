@@ -13,6 +13,8 @@ import (
 	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 )
 
 // FileChange is one file's change in a commit, against the commit's first
@@ -586,6 +588,7 @@ func parseHistoryCommit(c *rawCommit) (*HistoryCommit, error) {
 	}
 	raw := c.raw
 	inSig := false
+	encoding := ""
 	for raw != "" {
 		line, rest, _ := strings.Cut(raw, "\n")
 		raw = rest
@@ -610,12 +613,41 @@ func parseHistoryCommit(c *rawCommit) (*HistoryCommit, error) {
 				inSig = true
 				hc.Signature = signatureKind(val)
 			}
+		case "encoding":
+			encoding = val
 		}
 	}
 	hc.Message = raw
-	hc.Subject, _, _ = strings.Cut(raw, "\n")
+	if encoding != "" {
+		// As git log shows it: the message and names re-encoded from the
+		// commit's encoding to UTF-8.
+		hc.Message = toUTF8(encoding, hc.Message)
+		hc.Author.Name = toUTF8(encoding, hc.Author.Name)
+		hc.Committer.Name = toUTF8(encoding, hc.Committer.Name)
+	}
+	hc.Subject, _, _ = strings.Cut(hc.Message, "\n")
 	hc.PR = ParsePR(hc.Subject)
 	return hc, nil
+}
+
+// toUTF8 decodes s from the named encoding (the commit's "encoding"
+// header, an IANA or WHATWG name such as ISO-8859-1); s is kept as it is
+// when the encoding is UTF-8, unknown, or the text does not decode.
+func toUTF8(name, s string) string {
+	if n := strings.ToLower(name); n == "utf-8" || n == "utf8" {
+		return s
+	}
+	enc, err := ianaindex.IANA.Encoding(name)
+	if err != nil || enc == nil {
+		if enc, err = htmlindex.Get(name); err != nil {
+			return s
+		}
+	}
+	out, err := enc.NewDecoder().String(s)
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // signatureKind tells the kind of a signature from its first line.
@@ -655,7 +687,13 @@ func decodeSignature(s string) Signature {
 	if err != nil {
 		return sig
 	}
-	sig.When = time.Unix(ts, 0).In(time.UTC)
+	when := time.Unix(ts, 0).In(time.UTC)
+	if y := when.Year(); y < 0 || y > 9999 {
+		// RFC 3339 has four-digit years: a date outside them is unknown,
+		// reported as the zero time, never a malformed one.
+		return sig
+	}
+	sig.When = when
 	tzStart := space + 1
 	if tzStart+5 > len(b) {
 		return sig
@@ -666,8 +704,13 @@ func decodeSignature(s string) Signature {
 	if err1 != nil || err2 != nil {
 		return sig
 	}
-	if hours < 0 {
+	if hours < 0 || strings.HasPrefix(tz, "-") {
 		mins = -mins
+	}
+	if hours <= -24 || hours >= 24 || mins <= -60 || mins >= 60 {
+		// An offset RFC 3339 cannot write (git accepts +9999): the
+		// instant is kept, in UTC.
+		return sig
 	}
 	sig.When = sig.When.In(fixedZone(int(hours*3600 + mins*60)))
 	return sig
