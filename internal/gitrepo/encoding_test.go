@@ -74,3 +74,24 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 	}
 	return string(out)
 }
+
+// A pack with a version-1 index is refused with the fix, never read as if
+// its objects were missing.
+func TestVersion1PackIndexRefused(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found")
+	}
+	dir := t.TempDir()
+	runGit(t, dir, "init", "-q")
+	write(t, filepath.Join(dir, "a.cue"), "package sms\n")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "--no-gpg-sign", "-m", "first")
+	runGit(t, dir, "-c", "pack.indexVersion=1", "repack", "-a", "-d", "-q")
+	repo, err := Open(dir)
+	if err == nil {
+		err = repo.History(HistoryOptions{}, func(*HistoryCommit) error { return nil })
+	}
+	if err == nil || !strings.Contains(err.Error(), "index-version=2") {
+		t.Errorf("a version-1 pack index: %v, want a refusal naming git index-pack --index-version=2", err)
+	}
+}

@@ -22,8 +22,8 @@ import (
 // memory where the system allows) and loose objects directly, also those of
 // alternates, because going through go-git's packfile scanner costs a seek,
 // a read and a SHA-1 per object, and made History three times slower than
-// git log. Objects it cannot find (packs with a version-1 index) are read
-// through go-git. It inflates with klauspost/compress (already a module
+// git log. A pack whose index is not of version 2 is refused with the fix
+// (go-git cannot read version-1 indexes either). It inflates with klauspost/compress (already a module
 // dependency), a tenth faster than compress/zlib here.
 
 // pack is one pack file and its version-2 index, both mapped read-only.
@@ -134,9 +134,16 @@ func openPack(base string) (*pack, error) {
 		}
 		return nil, err
 	}
-	if len(p.idx) < 8+1024 || string(p.idx[:4]) != "\xfftOc" || binary.BigEndian.Uint32(p.idx[4:]) != 2 {
+	if len(p.idx) < 8 || string(p.idx[:4]) != "\xfftOc" || binary.BigEndian.Uint32(p.idx[4:]) != 2 {
 		p.close()
-		return nil, nil
+		// A version-1 index (no magic) or an unknown version: neither this
+		// reader nor go-git reads it, and a missing object would be a
+		// silently different answer.
+		return nil, fmt.Errorf("pack index %s.idx is not of version 2, the only one smsctl reads; rewrite it with git index-pack --index-version=2 (or git -c pack.indexVersion=2 repack -a -d)", filepath.Base(base))
+	}
+	if len(p.idx) < 8+1024 {
+		p.close()
+		return nil, fmt.Errorf("pack index %s.idx is truncated", filepath.Base(base))
 	}
 	p.fanout = p.idx[8 : 8+1024]
 	p.count = int(binary.BigEndian.Uint32(p.fanout[1020:]))
