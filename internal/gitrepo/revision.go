@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -356,19 +357,29 @@ func (r *Repo) dwimRef(rev, name string) (plumbing.Hash, bool, error) {
 // dwimName returns the full name of the first reference git's rules find
 // for name (the name itself, not the target of a symbolic reference).
 func (r *Repo) dwimName(name string) (string, bool) {
-	if !validRefname(name) {
-		return "", false
-	}
-	for _, rule := range dwimRules {
-		full := fmt.Sprintf(rule, name)
-		if rule == "%s" && !strings.HasPrefix(full, "refs/") && !isRootRefSyntax(full) {
-			continue
-		}
-		if _, ok := r.readRef(full); ok {
-			return full, true
-		}
+	for full := range r.dwimRefs(name) {
+		return full, true
 	}
 	return "", false
+}
+
+// dwimRefs yields the full names of the references that exist for name,
+// in the order of git's rules (gitrevisions(7)).
+func (r *Repo) dwimRefs(name string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if !validRefname(name) {
+			return
+		}
+		for _, rule := range dwimRules {
+			full := fmt.Sprintf(rule, name)
+			if rule == "%s" && !strings.HasPrefix(full, "refs/") && !isRootRefSyntax(full) {
+				continue
+			}
+			if _, ok := r.readRef(full); ok && !yield(full) {
+				return
+			}
+		}
+	}
 }
 
 // readRef reads a reference, following symbolic ones.
@@ -612,17 +623,7 @@ func (r *Repo) readReflog(full string) ([]reflogEntry, bool, error) {
 
 // dwimLog finds the reference whose reflog git reads for name.
 func (r *Repo) dwimLog(name string) (string, bool) {
-	if !validRefname(name) {
-		return "", false
-	}
-	for _, rule := range dwimRules {
-		full := fmt.Sprintf(rule, name)
-		if rule == "%s" && !strings.HasPrefix(full, "refs/") && !isRootRefSyntax(full) {
-			continue
-		}
-		if _, ok := r.readRef(full); !ok {
-			continue
-		}
+	for full := range r.dwimRefs(name) {
 		if _, ok, _ := r.readReflog(full); ok {
 			return full, true
 		}
