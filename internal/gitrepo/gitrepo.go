@@ -259,32 +259,18 @@ func (r *Repo) PathsEver(c *Commit, sub string) (map[string]bool, error) {
 	}
 	paths := map[string]bool{}
 	seen := map[string]bool{} // prefix + tree hash
-	var walk func(h plumbing.Hash, prefix string) error
-	walk = func(h plumbing.Hash, prefix string) error {
-		key := prefix + "\x00" + string(h[:])
-		if seen[key] {
-			return nil
-		}
-		seen[key] = true
-		t, err := s.tree(h)
-		if err != nil {
-			return err
-		}
-		for i := range t.len() {
-			e := t.entry(i)
-			p := e.name
-			if prefix != "" {
-				p = prefix + "/" + e.name
+	walk := func(h plumbing.Hash, prefix string) error {
+		return s.walkFiles(h, prefix, func(h plumbing.Hash, prefix string) bool {
+			key := prefix + "\x00" + string(h[:])
+			if seen[key] {
+				return false
 			}
-			if e.isDir() {
-				if err := walk(e.hash, p); err != nil {
-					return err
-				}
-				continue
-			}
+			seen[key] = true
+			return true
+		}, func(p string, _ treeEntry) error {
 			paths[p] = true
-		}
-		return nil
+			return nil
+		})
 	}
 	done := map[plumbing.Hash]bool{}
 	todo := []plumbing.Hash{c.commit.Hash}

@@ -330,32 +330,14 @@ func (c *historyCache) verify(s *objectStore) error {
 		return err
 	}
 	n := 0
-	var walk func(h plumbing.Hash, prefix string) error
-	walk = func(h plumbing.Hash, prefix string) error {
-		t, err := s.tree(h)
-		if err != nil {
-			return err
-		}
-		for i := range t.len() {
-			e := t.entry(i)
-			p := e.name
-			if prefix != "" {
-				p = prefix + "/" + e.name
-			}
-			if e.isDir() {
-				if err := walk(e.hash, p); err != nil {
-					return err
-				}
-				continue
-			}
-			n++
-			if got, ok := state[p]; !ok || got != (side{e.hash, e.mode}) {
-				return fmt.Errorf("commit %s: %s is not what its tree holds", last, p)
-			}
+	err = s.walkFiles(rc.tree, "", nil, func(p string, e treeEntry) error {
+		n++
+		if got, ok := state[p]; !ok || got != (side{e.hash, e.mode}) {
+			return fmt.Errorf("commit %s: %s is not what its tree holds", last, p)
 		}
 		return nil
-	}
-	if err := walk(rc.tree, ""); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	if n != len(state) {

@@ -548,3 +548,33 @@ func (c *genCache[V]) put(h plumbing.Hash, v V, n int) {
 	c.cur[h] = genEntry[V]{v, n}
 	c.curBytes += n
 }
+
+// walkFiles calls fn for every entry that is not a folder under tree h,
+// with its path below prefix. enter, when set, is asked before each tree
+// (h itself included) is read, and a tree it declines is skipped.
+func (s *objectStore) walkFiles(h plumbing.Hash, prefix string, enter func(h plumbing.Hash, prefix string) bool, fn func(path string, e treeEntry) error) error {
+	if enter != nil && !enter(h, prefix) {
+		return nil
+	}
+	t, err := s.tree(h)
+	if err != nil {
+		return err
+	}
+	for i := range t.len() {
+		e := t.entry(i)
+		p := e.name
+		if prefix != "" {
+			p = prefix + "/" + e.name
+		}
+		if e.isDir() {
+			if err := s.walkFiles(e.hash, p, enter, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(p, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
